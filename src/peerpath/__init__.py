@@ -1,0 +1,3 @@
+"""peerpath: recovery-oriented peer support software."""
+
+__version__ = "0.1.0"

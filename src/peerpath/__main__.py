@@ -1,0 +1,5 @@
+"""Allow `python -m peerpath`."""
+
+from peerpath.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Organization administration: people, roles, caseloads, supervision, the audit log search."""

@@ -1,0 +1,242 @@
+"""The `peerpath` command (Typer). Every command is documented in docs/cli.md (a test checks)."""
+
+from __future__ import annotations
+
+import getpass
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy import select
+
+from peerpath.db import migrate
+from peerpath.db.backup import BackupError
+from peerpath.db.backup import backup as run_backup
+from peerpath.db.backup import restore as run_restore
+from peerpath.db.session import Database
+from peerpath.settings import get_settings
+
+app = typer.Typer(
+    help="peerpath: recovery-oriented peer support.", no_args_is_help=True, add_completion=False
+)
+db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
+user_app = typer.Typer(help="Accounts.", no_args_is_help=True)
+org_app = typer.Typer(help="Organizations.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.add_typer(org_app, name="org")
+
+
+def _database() -> Database:
+    settings = get_settings()
+    if settings.is_sqlite:
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+    return Database(settings)
+
+
+def _fail(message: str) -> None:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes (PostgreSQL scales best).")] = 1,
+) -> None:
+    """Serve peerpath over HTTP (refuses to start on an out-of-date database)."""
+    import uvicorn
+
+    settings = get_settings()
+    database = _database()
+    current, head = migrate.current(database.engine), migrate.head()
+    database.dispose()
+    if current != head:
+        _fail(
+            f"The database is at revision {current}, the code expects {head}. "
+            "Run `peerpath db upgrade` first."
+        )
+    settings.resolved_secret_key()  # create it once here, before workers race for it
+    typer.echo(f"peerpath is serving at {settings.base_url} (press Ctrl+C to stop)")
+    uvicorn.run(
+        "peerpath.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        log_level=settings.log_level,
+        proxy_headers=False,
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    database = _database()
+    migrate.upgrade(database.engine, revision)
+    typer.echo(f"Database is at {migrate.current(database.engine)}.")
+    database.dispose()
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the database's revision and the newest one the code knows."""
+    database = _database()
+    typer.echo(f"database: {migrate.current(database.engine)}\ncode head: {migrate.head()}")
+    database.dispose()
+
+
+@db_app.command("revision")
+def db_revision(
+    message: Annotated[str, typer.Option("--message", "-m")],
+    empty: Annotated[bool, typer.Option(help="Do not autogenerate.")] = False,
+) -> None:
+    """Create a migration from the difference between the models and the database."""
+    database = _database()
+    migrate.revision(database.engine, message, autogenerate=not empty)
+    database.dispose()
+
+
+@app.command()
+def demo(
+    if_new: Annotated[
+        bool, typer.Option("--if-new", help="Quietly skip when already loaded.")
+    ] = False,
+) -> None:
+    """Load the demo organizations (refused when the database has real accounts)."""
+    from peerpath.demo import RealDataPresent, load_demo, logins_text
+
+    database = _database()
+    try:
+        with database.session_scope() as db:
+            loaded = load_demo(db)
+    except RealDataPresent as exc:
+        if if_new:
+            typer.echo("Real accounts exist; demo data not loaded.")
+            return
+        _fail(str(exc))
+        return
+    finally:
+        database.dispose()
+    if not loaded and not if_new:
+        typer.echo("Demo data was already loaded.")
+    typer.echo(logins_text(get_settings().base_url))
+
+
+@org_app.command("create")
+def org_create(slug: str, name: str) -> None:
+    """Create an organization (a tenant) with a short SLUG and a display NAME."""
+    from peerpath.db.models import Organization
+
+    database = _database()
+    with database.session_scope() as db:
+        if db.scalar(select(Organization.id).where(Organization.slug == slug)) is not None:
+            _fail(f"An organization with slug '{slug}' exists already.")
+        db.add(Organization(slug=slug, name=name))
+    database.dispose()
+    typer.echo(f"Created organization {slug}: {name}")
+
+
+@user_app.command("create")
+def user_create(
+    org: Annotated[str, typer.Option(help="Organization slug.")],
+    username: Annotated[str, typer.Option()],
+    name: Annotated[str, typer.Option(help="Name they go by.")],
+    role: Annotated[
+        str, typer.Option(help="member, peer_specialist, supervisor, admin, supporter or trainee.")
+    ],
+    password: Annotated[str | None, typer.Option(help="Asked for when not given.")] = None,
+) -> None:
+    """Create an account (the way to make an organization's first admin)."""
+    from pydantic import ValidationError
+
+    from peerpath.accounts import service as accounts
+    from peerpath.accounts.schemas import UserCreate
+    from peerpath.core import audit
+    from peerpath.core.errors import Invalid
+    from peerpath.db.models import Organization, User
+
+    if password is None:
+        password = getpass.getpass("Password (12+ characters): ")
+    database = _database()
+    try:
+        with database.session_scope() as db:
+            organization = db.scalar(select(Organization).where(Organization.slug == org))
+            if organization is None:
+                _fail(f"No organization '{org}'. Create it with `peerpath org create`.")
+                return
+            data = UserCreate.model_validate(
+                {
+                    "username": username.strip().lower(),
+                    "display_name": name,
+                    "role": role,
+                    "password": password,
+                }
+            )
+            if db.scalar(select(User.id).where(User.username == data.username)) is not None:
+                _fail(f"The username '{data.username}' is taken.")
+            accounts.validate_new_password(password, username=data.username, field="password")
+            user = User(
+                organization_id=organization.id,
+                username=data.username,
+                display_name=data.display_name,
+                role=data.role,
+                is_active=True,
+            )
+            db.add(user)
+            db.flush()
+            accounts.set_password(db, user, password)
+            audit.record(
+                db,
+                action="create",
+                record_type="user",
+                record_id=user.id,
+                organization_id=organization.id,
+                allowed=True,
+                detail="created with the peerpath CLI",
+            )
+    except ValidationError as exc:
+        _fail("; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors()))
+    except Invalid as exc:
+        _fail(exc.message)
+    finally:
+        database.dispose()
+    typer.echo(f"Created {username} ({role}) in {org}.")
+
+
+@app.command()
+def backup(
+    path: Path, force: Annotated[bool, typer.Option(help="Overwrite PATH.")] = False
+) -> None:
+    """Write a consistent backup of the live database to PATH."""
+    database = _database()
+    try:
+        run_backup(database.engine, database.settings, path, force=force)
+    except BackupError as exc:
+        _fail(str(exc))
+    finally:
+        database.dispose()
+    typer.echo(f"Backup written to {path}")
+
+
+@app.command()
+def restore(
+    path: Path,
+    force: Annotated[bool, typer.Option(help="Replace a database that already has data.")] = False,
+) -> None:
+    """Replace the database with the backup at PATH (refuses to overwrite without --force)."""
+    database = _database()
+    try:
+        run_restore(database.engine, database.settings, path, force=force)
+    except BackupError as exc:
+        _fail(str(exc))
+    finally:
+        database.dispose()
+    typer.echo(f"Restored from {path}")
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    app()

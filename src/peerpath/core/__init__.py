@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: errors, security, the access policy, the audit log, templating."""

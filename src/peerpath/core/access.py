@@ -1,0 +1,230 @@
+"""THE access policy: every read or write of a member's data is decided here, and audited here.
+
+Deny by default. A viewer's relationship to a member (self, assigned peer specialist, that
+specialist's supervisor, same-organization admin, linked supporter) grants a fixed set of
+(section, action) pairs; anything else is refused. A refusal answers NotFound, the same as a
+record that does not exist, so existence never leaks across people or organizations.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+
+from sqlalchemy import false, select
+from sqlalchemy.orm import Session
+
+from peerpath.core import audit
+from peerpath.core.audit import Viewer
+from peerpath.core.errors import Forbidden, NotFound
+from peerpath.db.models import (
+    CaseloadAssignment,
+    Role,
+    SupervisionAssignment,
+    SupporterLink,
+    User,
+)
+
+
+class Section(enum.StrEnum):
+    """The parts of a member's record that the policy tells apart."""
+
+    PROFILE = "profile"  # preferred name, pronouns, account facts
+    PLAN = "plan"  # recovery plan, strengths, wellness and crisis plan
+    NOTES = "notes"  # session notes about the member
+    JOURNAL = "journal"  # private journal: the member alone, unless they share an entry
+    AUDIT = "audit"  # who has looked at the record
+
+
+class Action(enum.StrEnum):
+    READ = "read"
+    WRITE = "write"
+
+
+class Relation(enum.StrEnum):
+    SELF = "self"
+    ASSIGNED_PEER = "assigned_peer_specialist"
+    SUPERVISOR = "supervisor_of_assigned_peer_specialist"
+    ADMIN = "admin"
+    SUPPORTER = "linked_supporter"
+    NONE = "none"
+
+
+R, W = Action.READ, Action.WRITE
+GRANTS: dict[Relation, frozenset[tuple[Section, Action]]] = {
+    Relation.SELF: frozenset((s, a) for s in Section for a in Action),
+    Relation.ASSIGNED_PEER: frozenset(
+        {
+            (Section.PROFILE, R),
+            (Section.PLAN, R),
+            (Section.PLAN, W),
+            (Section.NOTES, R),
+            (Section.NOTES, W),
+        }
+    ),
+    Relation.SUPERVISOR: frozenset({(Section.PROFILE, R), (Section.PLAN, R), (Section.NOTES, R)}),
+    # Admins manage accounts: they see who a member is, never what a member wrote.
+    Relation.ADMIN: frozenset({(Section.PROFILE, R), (Section.PROFILE, W)}),
+    # Until members can grant more (the sharing issue), a supporter sees only who invited them.
+    Relation.SUPPORTER: frozenset({(Section.PROFILE, R)}),
+    Relation.NONE: frozenset(),
+}
+
+
+def relation_to_member(db: Session, viewer: User, member: User) -> Relation:
+    if viewer.organization_id != member.organization_id or not viewer.is_active:
+        return Relation.NONE
+    if viewer.id == member.id:
+        return Relation.SELF
+    if viewer.role == Role.PEER_SPECIALIST:
+        if assigned_peer_id(db, member) == viewer.id:
+            return Relation.ASSIGNED_PEER
+    elif viewer.role == Role.SUPERVISOR:
+        peer_id = assigned_peer_id(db, member)
+        if peer_id is not None and supervisor_id_of(db, member.organization_id, peer_id) == (
+            viewer.id
+        ):
+            return Relation.SUPERVISOR
+    elif viewer.role == Role.ADMIN:
+        return Relation.ADMIN
+    elif viewer.role == Role.SUPPORTER:
+        link = db.scalar(
+            select(SupporterLink.id).where(
+                SupporterLink.organization_id == member.organization_id,
+                SupporterLink.supporter_id == viewer.id,
+                SupporterLink.member_id == member.id,
+            )
+        )
+        if link is not None:
+            return Relation.SUPPORTER
+    return Relation.NONE
+
+
+def can(db: Session, viewer: User, member: User, section: Section, action: Action) -> bool:
+    """The decision alone, without audit: for showing or hiding a link, never for data."""
+    return (section, action) in GRANTS[relation_to_member(db, viewer, member)]
+
+
+def member_for_viewer(
+    db: Session,
+    viewer: Viewer,
+    member_id: int,
+    section: Section,
+    action: Action = Action.READ,
+    *,
+    record_type: str = "member",
+    record_id: object = None,
+) -> User:
+    """Load member `member_id` for `viewer` to `action` on `section`, or raise NotFound.
+
+    Writes one audit row either way.
+    """
+    member = db.get(User, member_id)
+    if member is None or member.role != Role.MEMBER:
+        member = None
+    allowed = member is not None and can(db, viewer.user, member, section, action)
+    audit.record(
+        db,
+        viewer=viewer,
+        action=f"{action}:{section}",
+        record_type=record_type,
+        record_id=member_id if record_id is None else record_id,
+        # Only a real member of the viewer's own organization is named as subject, so a
+        # probe of another tenant's ids never appears in that tenant's "who looked" page.
+        subject_member_id=member.id
+        if member is not None and member.organization_id == viewer.org_id
+        else None,
+        allowed=allowed,
+    )
+    if not allowed or member is None:
+        raise NotFound()
+    return member
+
+
+def members_for_viewer(db: Session, viewer: Viewer) -> Sequence[User]:
+    """The members whose profile this viewer may list, audited as one caseload read."""
+    user = viewer.user
+    query = select(User).where(
+        User.organization_id == user.organization_id, User.role == Role.MEMBER
+    )
+    if user.role == Role.PEER_SPECIALIST:
+        query = query.join(
+            CaseloadAssignment,
+            (CaseloadAssignment.member_id == User.id)
+            & (CaseloadAssignment.organization_id == User.organization_id),
+        ).where(CaseloadAssignment.peer_specialist_id == user.id)
+    elif user.role == Role.SUPERVISOR:
+        supervised = select(SupervisionAssignment.peer_specialist_id).where(
+            SupervisionAssignment.organization_id == user.organization_id,
+            SupervisionAssignment.supervisor_id == user.id,
+        )
+        query = query.join(
+            CaseloadAssignment,
+            (CaseloadAssignment.member_id == User.id)
+            & (CaseloadAssignment.organization_id == User.organization_id),
+        ).where(CaseloadAssignment.peer_specialist_id.in_(supervised))
+    elif user.role == Role.SUPPORTER:
+        query = query.join(
+            SupporterLink,
+            (SupporterLink.member_id == User.id)
+            & (SupporterLink.organization_id == User.organization_id),
+        ).where(SupporterLink.supporter_id == user.id)
+    elif user.role == Role.MEMBER:
+        query = query.where(User.id == user.id)
+    elif user.role != Role.ADMIN:
+        query = query.where(false())
+    members = db.scalars(query.order_by(User.display_name, User.id)).all()
+    audit.record(
+        db,
+        viewer=viewer,
+        action="read:list",
+        record_type="member_list",
+        allowed=True,
+        detail=f"{len(members)} members",
+    )
+    return members
+
+
+def assigned_peer_id(db: Session, member: User) -> int | None:
+    return db.scalar(
+        select(CaseloadAssignment.peer_specialist_id).where(
+            CaseloadAssignment.organization_id == member.organization_id,
+            CaseloadAssignment.member_id == member.id,
+        )
+    )
+
+
+def supervisor_id_of(db: Session, organization_id: int, peer_specialist_id: int) -> int | None:
+    return db.scalar(
+        select(SupervisionAssignment.supervisor_id).where(
+            SupervisionAssignment.organization_id == organization_id,
+            SupervisionAssignment.peer_specialist_id == peer_specialist_id,
+        )
+    )
+
+
+def require_role(viewer: Viewer, *roles: Role) -> None:
+    """Role gate for whole pages (admin screens, the caseload); holds no member data itself."""
+    if viewer.user.role not in roles:
+        raise Forbidden()
+
+
+def user_in_own_org(db: Session, viewer: Viewer, user_id: int, *, action: str) -> User:
+    """An admin's view of an account in their own organization; other tenants' are 'not there'."""
+    require_role(viewer, Role.ADMIN)
+    user = db.get(User, user_id)
+    allowed = user is not None and user.organization_id == viewer.org_id
+    audit.record(
+        db,
+        viewer=viewer,
+        action=action,
+        record_type="user",
+        record_id=user_id,
+        subject_member_id=user.id
+        if allowed and user is not None and user.role == Role.MEMBER
+        else None,
+        allowed=allowed,
+    )
+    if not allowed or user is None:
+        raise NotFound()
+    return user

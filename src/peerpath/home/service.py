@@ -1,0 +1,219 @@
+"""Read models for the home pages; every member read goes through core.access (and is audited)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from peerpath.core import access
+from peerpath.core.access import Action, Section
+from peerpath.core.audit import Viewer
+from peerpath.db.base import utcnow
+from peerpath.db.models import (
+    AuditEvent,
+    CaseloadAssignment,
+    Role,
+    SupervisionAssignment,
+    SupporterLink,
+    User,
+)
+
+RECORD_VIEWS_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class MemberOverview:
+    member: User
+    peer_specialist: User | None
+    supporters: Sequence[User]
+    # What this viewer may open, as the policy says: drives which links a page shows.
+    sections: frozenset[tuple[Section, Action]]
+    member_since: str
+
+
+def member_overview(db: Session, viewer: Viewer, member_id: int) -> MemberOverview:
+    member = access.member_for_viewer(db, viewer, member_id, Section.PROFILE)
+    peer_id = access.assigned_peer_id(db, member)
+    supporters = db.scalars(
+        select(User)
+        .join(SupporterLink, SupporterLink.supporter_id == User.id)
+        .where(
+            SupporterLink.organization_id == member.organization_id,
+            SupporterLink.member_id == member.id,
+        )
+        .order_by(User.display_name)
+    ).all()
+    relation = access.relation_to_member(db, viewer.user, member)
+    return MemberOverview(
+        member=member,
+        peer_specialist=db.get(User, peer_id) if peer_id else None,
+        supporters=supporters,
+        sections=access.GRANTS[relation],
+        member_since=member.created_at.strftime("%B %Y"),
+    )
+
+
+def members(db: Session, viewer: Viewer) -> Sequence[User]:
+    return access.members_for_viewer(db, viewer)
+
+
+@dataclass(frozen=True)
+class Supervisee:
+    peer: User
+    members: Sequence[User]
+
+
+def supervision(db: Session, viewer: Viewer) -> list[Supervisee]:
+    access.require_role(viewer, Role.SUPERVISOR)
+    visible = access.members_for_viewer(db, viewer)
+    peers = db.scalars(
+        select(User)
+        .join(SupervisionAssignment, SupervisionAssignment.peer_specialist_id == User.id)
+        .where(
+            SupervisionAssignment.organization_id == viewer.org_id,
+            SupervisionAssignment.supervisor_id == viewer.user.id,
+        )
+        .order_by(User.display_name)
+    ).all()
+    assignments = dict(
+        db.execute(
+            select(CaseloadAssignment.member_id, CaseloadAssignment.peer_specialist_id).where(
+                CaseloadAssignment.organization_id == viewer.org_id,
+                CaseloadAssignment.peer_specialist_id.in_([p.id for p in peers]),
+            )
+        )
+        .tuples()
+        .all()
+    )
+    return [
+        Supervisee(peer=p, members=[m for m in visible if assignments.get(m.id) == p.id])
+        for p in peers
+    ]
+
+
+@dataclass(frozen=True)
+class RecordView:
+    event: AuditEvent
+    who: str
+    what: str
+
+
+ACTION_WORDS = {
+    "read:profile": "opened your profile",
+    "read:plan": "opened your recovery plan",
+    "read:notes": "read session notes about you",
+    "read:journal": "opened your journal",
+    "read:audit": "looked at who viewed your record",
+    "write:profile": "changed your profile",
+    "write:plan": "proposed a change to your plan",
+    "write:notes": "wrote a session note about you",
+    "read:account": "opened your account settings",
+    "write:account": "changed your account settings",
+    "create": "created your account",
+    "update": "changed your account",
+    "deactivate": "deactivated your account",
+    "reactivate": "reactivated your account",
+}
+
+
+def record_views(db: Session, viewer: Viewer, *, include_own: bool = False) -> list[RecordView]:
+    """Who looked at or changed this member's record, newest first."""
+    member = access.member_for_viewer(db, viewer, viewer.user.id, Section.AUDIT)
+    query = select(AuditEvent).where(
+        AuditEvent.organization_id == member.organization_id,
+        AuditEvent.subject_member_id == member.id,
+    )
+    if not include_own:
+        query = query.where(
+            (AuditEvent.actor_user_id != member.id) | AuditEvent.actor_user_id.is_(None)
+        )
+    events = db.scalars(
+        query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(
+            RECORD_VIEWS_LIMIT
+        )
+    ).all()
+    names = dict(
+        db.execute(
+            select(User.id, User.display_name).where(
+                User.id.in_({e.actor_user_id for e in events if e.actor_user_id})
+            )
+        )
+        .tuples()
+        .all()
+    )
+    views = []
+    for event in events:
+        role = Role(event.actor_role).label if event.actor_role in set(Role) else "Someone"
+        who = (
+            "You"
+            if event.actor_user_id == member.id
+            else (f"{names.get(event.actor_user_id or 0, event.actor_username)} ({role})")
+        )
+        what = ACTION_WORDS.get(event.action, event.action.replace(":", " ").replace("_", " "))
+        if not event.allowed:
+            what = "tried to open your record and was refused"
+        views.append(RecordView(event=event, who=who, what=what))
+    return views
+
+
+@dataclass(frozen=True)
+class OrgOverview:
+    active_by_role: dict[Role, int]
+    inactive: int
+    members_without_peer: int
+    refused_last_7_days: int
+
+
+def org_overview(db: Session, viewer: Viewer) -> OrgOverview:
+    access.require_role(viewer, Role.ADMIN)
+    rows = (
+        db.execute(
+            select(User.role, User.is_active, func.count())
+            .where(User.organization_id == viewer.org_id)
+            .group_by(User.role, User.is_active)
+        )
+        .tuples()
+        .all()
+    )
+    active: Counter[Role] = Counter()
+    inactive = 0
+    for role, is_active, count in rows:
+        if is_active:
+            active[role] += count
+        else:
+            inactive += count
+    assigned = select(CaseloadAssignment.member_id).where(
+        CaseloadAssignment.organization_id == viewer.org_id
+    )
+    without_peer = (
+        db.scalar(
+            select(func.count()).where(
+                User.organization_id == viewer.org_id,
+                User.role == Role.MEMBER,
+                User.is_active.is_(True),
+                User.id.not_in(assigned),
+            )
+        )
+        or 0
+    )
+    refused = (
+        db.scalar(
+            select(func.count()).where(
+                AuditEvent.organization_id == viewer.org_id,
+                AuditEvent.allowed.is_(False),
+                AuditEvent.occurred_at >= utcnow() - timedelta(days=7),
+            )
+        )
+        or 0
+    )
+    return OrgOverview(
+        active_by_role={role: active.get(role, 0) for role in Role},
+        inactive=inactive,
+        members_without_peer=without_peer,
+        refused_last_7_days=refused,
+    )
