@@ -64,6 +64,14 @@ def fresh_engine(backend: str, tmp_path: Path, name: str) -> Engine:
     return postgres_engine(f"pp_{name}_{worker_suffix()}")
 
 
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    skipped = [
+        r for r in terminalreporter.stats.get("skipped", []) if POSTGRES_SKIP in str(r.longrepr)
+    ]
+    if skipped:
+        terminalreporter.write_line(f"{len(skipped)} tests skipped. {POSTGRES_SKIP}.", yellow=True)
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     if request.param == "postgres" and not POSTGRES_URL:

@@ -10,6 +10,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -69,10 +70,21 @@ def _include_routers(app: FastAPI) -> None:
     from peerpath.home.routes import api as home_api
     from peerpath.home.routes import pages as home_pages
 
-    for router in (accounts_pages, home_pages, admin_pages):
-        app.include_router(router)
-    for router in (accounts_api, home_api, admin_api):
-        app.include_router(router, prefix="/api/v1")
+    table: list[tuple[str, str]] = []
+    for prefix, routers in (
+        ("", (accounts_pages, home_pages, admin_pages)),
+        ("/api/v1", (accounts_api, home_api, admin_api)),
+    ):
+        for router in routers:
+            app.include_router(router, prefix=prefix)
+            table += [
+                (method, prefix + route.path)
+                for route in router.routes
+                if isinstance(route, APIRoute)
+                for method in route.methods
+            ]
+    # Every (method, path) the app serves: the authorization matrix test checks each one.
+    app.state.route_table = sorted(set(table))
 
 
 def _error_response(

@@ -6,12 +6,12 @@ remembered on the session; the unit of work re-adds denied events after rolling 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from peerpath.db.models import AuditEvent, User
+from peerpath.db.models import AuditEvent, Role, User
 
 _PENDING_KEY = "peerpath_audit_denied"
 
@@ -24,9 +24,35 @@ class Viewer:
     ip: str = ""
     user_agent: str = ""
 
+    def __post_init__(self) -> None:
+        # A plain copy for page chrome: error pages render after a rollback has expired the
+        # ORM object, and must not reload it from a closed session.
+        user = self.user
+        summary = ViewerSummary(
+            user.id,
+            user.organization_id,
+            user.role,
+            user.username,
+            user.display_name,
+            user.organization.name,
+        )
+        object.__setattr__(self, "summary", summary)
+
+    summary: ViewerSummary = field(init=False, repr=False, compare=False)
+
     @property
     def org_id(self) -> int:
-        return self.user.organization_id
+        return self.summary.organization_id
+
+
+@dataclass(frozen=True)
+class ViewerSummary:
+    user_id: int
+    organization_id: int
+    role: Role
+    username: str
+    display_name: str
+    organization_name: str
 
 
 def record(

@@ -96,10 +96,12 @@ def render(
     request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
     viewer = getattr(request.state, "viewer", None)
-    role = viewer.user.role if viewer else None
+    me = viewer.summary if viewer else None
+    role = me.role if me else None
     page: dict[str, Any] = {
         "request": request,
         "viewer": viewer,
+        "me": me,
         "nav": NAV_BY_ROLE.get(role, ()) if role else (),
         "home_url": HOME_BY_ROLE.get(role, "/") if role else "/",
         "csrf_token": csrf_token(request),

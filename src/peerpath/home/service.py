@@ -86,9 +86,7 @@ def supervision(db: Session, viewer: Viewer) -> list[Supervisee]:
                 CaseloadAssignment.organization_id == viewer.org_id,
                 CaseloadAssignment.peer_specialist_id.in_([p.id for p in peers]),
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     return [
         Supervisee(peer=p, members=[m for m in visible if assignments.get(m.id) == p.id])
@@ -142,9 +140,7 @@ def record_views(db: Session, viewer: Viewer, *, include_own: bool = False) -> l
             select(User.id, User.display_name).where(
                 User.id.in_({e.actor_user_id for e in events if e.actor_user_id})
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     views = []
     for event in events:
@@ -171,15 +167,11 @@ class OrgOverview:
 
 def org_overview(db: Session, viewer: Viewer) -> OrgOverview:
     access.require_role(viewer, Role.ADMIN)
-    rows = (
-        db.execute(
-            select(User.role, User.is_active, func.count())
-            .where(User.organization_id == viewer.org_id)
-            .group_by(User.role, User.is_active)
-        )
-        .tuples()
-        .all()
-    )
+    rows = db.execute(
+        select(User.role, User.is_active, func.count())
+        .where(User.organization_id == viewer.org_id)
+        .group_by(User.role, User.is_active)
+    ).all()
     active: Counter[Role] = Counter()
     inactive = 0
     for role, is_active, count in rows:
