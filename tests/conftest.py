@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from peerpath.app import create_app
+from peerpath.core import security
 from peerpath.db import migrate
 from peerpath.db.models import User
 from peerpath.db.session import Database, make_engine
@@ -62,6 +64,16 @@ def fresh_engine(backend: str, tmp_path: Path, name: str) -> Engine:
     if not POSTGRES_URL:
         pytest.skip(POSTGRES_SKIP)
     return postgres_engine(f"pp_{name}_{worker_suffix()}")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> Iterator[None]:
+    """argon2id with small costs: the same code paths, without 100 ms per sign-in in tests."""
+    original, original_dummy = security._hasher, security._DUMMY_HASH
+    security._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    security._DUMMY_HASH = security._hasher.hash("dummy")
+    yield
+    security._hasher, security._DUMMY_HASH = original, original_dummy
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
