@@ -81,7 +81,7 @@ def _include_routers(app: FastAPI) -> None:
                 (method, prefix + route.path)
                 for route in router.routes
                 if isinstance(route, APIRoute)
-                for method in route.methods
+                for method in route.methods or ()
             ]
     # Every (method, path) the app serves: the authorization matrix test checks each one.
     app.state.route_table = sorted(set(table))

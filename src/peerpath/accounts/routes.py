@@ -17,7 +17,7 @@ from peerpath.accounts.schemas import (
 )
 from peerpath.admin import service as admin_service
 from peerpath.core.audit import Viewer
-from peerpath.core.deps import SESSION_COOKIE, AppSettings, DbSession, Me, OptionalViewer
+from peerpath.core.deps import SESSION_COOKIE, AppSettings, DbSession, Me, OptionalViewer, RecordId
 from peerpath.core.errors import Invalid, NotFound, TooManyAttempts
 from peerpath.core.net import client_ip, user_agent
 from peerpath.core.templating import HOME_BY_ROLE, redirect, render
@@ -168,7 +168,9 @@ def token_create_submit(
 
 
 @pages.post("/account/tokens/{token_id}/revoke")
-def token_revoke_submit(request: Request, db: DbSession, viewer: Me, token_id: int) -> Response:
+def token_revoke_submit(
+    request: Request, db: DbSession, viewer: Me, token_id: RecordId
+) -> Response:
     token = service.revoke_api_token(db, viewer, token_id)
     return redirect("/account", request, f"The token “{token.name}” no longer works.")
 
@@ -252,5 +254,5 @@ def api_create_token(db: DbSession, viewer: Me, body: TokenCreate) -> TokenCreat
 
 
 @api.delete("/me/tokens/{token_id}", response_model=TokenRead)
-def api_revoke_token(db: DbSession, viewer: Me, token_id: int) -> object:
+def api_revoke_token(db: DbSession, viewer: Me, token_id: RecordId) -> object:
     return service.revoke_api_token(db, viewer, token_id)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from peerpath.db.base import MAX_ID
 from peerpath.db.models import Role
 
 
@@ -44,10 +45,13 @@ class UserUpdate(BaseModel):
     role: Role | None = None
     email: str | None = Field(default=None, max_length=254)
     peer_specialist_id: int | None = Field(
-        default=None, description="For a member: the peer specialist whose caseload they join."
+        default=None,
+        ge=1,
+        le=MAX_ID,
+        description="For a member: the peer specialist whose caseload they join.",
     )
     supervisor_id: int | None = Field(
-        default=None, description="For a peer specialist: their supervisor."
+        default=None, ge=1, le=MAX_ID, description="For a peer specialist: their supervisor."
     )
 
 

@@ -18,10 +18,11 @@ from peerpath.accounts.schemas import (
     UserUpdate,
 )
 from peerpath.admin import service
-from peerpath.core.deps import AdminViewer, AppSettings, DbSession
+from peerpath.core.deps import AdminViewer, AppSettings, DbSession, RecordId
 from peerpath.core.errors import Invalid
 from peerpath.core.templating import redirect, render
 from peerpath.core.unit_of_work import UnitOfWorkRoute
+from peerpath.db.base import MAX_ID
 from peerpath.db.models import Role, User
 from peerpath.home import service as home_service
 
@@ -56,7 +57,10 @@ def _pydantic_errors(exc: ValidationError) -> dict[str, str]:
 
 
 def _optional_int(value: str) -> int | None:
-    return int(value) if value.strip().isdigit() else None
+    value = value.strip()
+    if not value.isdigit() or len(value) > 10 or int(value) > MAX_ID:
+        return None
+    return int(value)
 
 
 @pages.get("/admin")
@@ -169,7 +173,9 @@ def _edit_page(
 
 
 @pages.get("/admin/users/{user_id}")
-def edit_user_page(request: Request, db: DbSession, viewer: AdminViewer, user_id: int) -> Response:
+def edit_user_page(
+    request: Request, db: DbSession, viewer: AdminViewer, user_id: RecordId
+) -> Response:
     return _edit_page(request, db, viewer, service.get_user(db, viewer, user_id))
 
 
@@ -178,7 +184,7 @@ def edit_user_submit(
     request: Request,
     db: DbSession,
     viewer: AdminViewer,
-    user_id: int,
+    user_id: RecordId,
     display_name: FormStr = "",
     role: FormStr = "",
     email: FormStr = "",
@@ -223,7 +229,7 @@ def edit_user_submit(
 
 @pages.post("/admin/users/{user_id}/invite")
 def reinvite_submit(
-    request: Request, db: DbSession, viewer: AdminViewer, settings: AppSettings, user_id: int
+    request: Request, db: DbSession, viewer: AdminViewer, settings: AppSettings, user_id: RecordId
 ) -> Response:
     url = service.reinvite(db, viewer, user_id, base_url=settings.base_url)
     user = service.get_user(db, viewer, user_id)
@@ -236,7 +242,7 @@ def reinvite_submit(
 
 @pages.get("/admin/users/{user_id}/deactivate")
 def deactivate_confirm(
-    request: Request, db: DbSession, viewer: AdminViewer, user_id: int
+    request: Request, db: DbSession, viewer: AdminViewer, user_id: RecordId
 ) -> Response:
     user = service.get_user(db, viewer, user_id)
     return render(
@@ -248,7 +254,7 @@ def deactivate_confirm(
 
 @pages.post("/admin/users/{user_id}/deactivate")
 def deactivate_submit(
-    request: Request, db: DbSession, viewer: AdminViewer, user_id: int
+    request: Request, db: DbSession, viewer: AdminViewer, user_id: RecordId
 ) -> Response:
     user = service.set_active(db, viewer, user_id, False)
     return redirect(
@@ -261,7 +267,7 @@ def deactivate_submit(
 
 @pages.post("/admin/users/{user_id}/reactivate")
 def reactivate_submit(
-    request: Request, db: DbSession, viewer: AdminViewer, user_id: int
+    request: Request, db: DbSession, viewer: AdminViewer, user_id: RecordId
 ) -> Response:
     user = service.set_active(db, viewer, user_id, True)
     return redirect(f"/admin/users/{user_id}", request, f"{user.display_name} can sign in again.")
@@ -354,22 +360,24 @@ def api_create_user(
 
 
 @api.get("/users/{user_id}", response_model=UserRead)
-def api_user(db: DbSession, viewer: AdminViewer, user_id: int) -> object:
+def api_user(db: DbSession, viewer: AdminViewer, user_id: RecordId) -> object:
     return service.get_user(db, viewer, user_id)
 
 
 @api.patch("/users/{user_id}", response_model=UserRead)
-def api_update_user(db: DbSession, viewer: AdminViewer, user_id: int, body: UserUpdate) -> object:
+def api_update_user(
+    db: DbSession, viewer: AdminViewer, user_id: RecordId, body: UserUpdate
+) -> object:
     return service.update_user(db, viewer, user_id, body)
 
 
 @api.post("/users/{user_id}/deactivate", response_model=UserRead)
-def api_deactivate(db: DbSession, viewer: AdminViewer, user_id: int) -> object:
+def api_deactivate(db: DbSession, viewer: AdminViewer, user_id: RecordId) -> object:
     return service.set_active(db, viewer, user_id, False)
 
 
 @api.post("/users/{user_id}/reactivate", response_model=UserRead)
-def api_reactivate(db: DbSession, viewer: AdminViewer, user_id: int) -> object:
+def api_reactivate(db: DbSession, viewer: AdminViewer, user_id: RecordId) -> object:
     return service.set_active(db, viewer, user_id, True)
 
 
@@ -378,7 +386,7 @@ def api_audit(
     db: DbSession,
     viewer: AdminViewer,
     actor: str = "",
-    member_id: int | None = None,
+    member_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     action: str = "",
     allowed: bool | None = None,
     date_from: date | None = None,

@@ -5,17 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from peerpath.accounts import service as accounts
 from peerpath.core.audit import Viewer
 from peerpath.core.errors import Forbidden, Unauthenticated
 from peerpath.core.net import client_ip, user_agent
+from peerpath.db.base import MAX_ID
 from peerpath.db.models import Role
 from peerpath.settings import Settings
 
 SESSION_COOKIE = "peerpath_session"
+
+# A record id in a URL: out-of-range numbers are refused as invalid before touching the database.
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def get_db(request: Request) -> Session:

@@ -19,6 +19,10 @@ NAMING_CONVENTION = {
 }
 
 
+# Ids are 32-bit on every backend; anything larger from outside is "not there", not an overflow.
+MAX_ID = 2_147_483_647
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

@@ -15,6 +15,7 @@ from peerpath.core.deps import (
     Me,
     MemberViewer,
     PeerViewer,
+    RecordId,
     SupervisorViewer,
     SupporterViewer,
     TraineeViewer,
@@ -77,7 +78,7 @@ def training(request: Request, viewer: TraineeViewer) -> Response:
 
 
 @pages.get("/members/{member_id}")
-def member_page(request: Request, db: DbSession, viewer: Me, member_id: int) -> Response:
+def member_page(request: Request, db: DbSession, viewer: Me, member_id: RecordId) -> Response:
     overview = service.member_overview(db, viewer, member_id)
     return render(
         request,
@@ -119,7 +120,7 @@ def api_members(db: DbSession, viewer: Me) -> list[MemberRead]:
 
 
 @api.get("/members/{member_id}", response_model=MemberRead)
-def api_member(db: DbSession, viewer: Me, member_id: int) -> MemberRead:
+def api_member(db: DbSession, viewer: Me, member_id: RecordId) -> MemberRead:
     o = service.member_overview(db, viewer, member_id)
     return MemberRead(
         id=o.member.id,
