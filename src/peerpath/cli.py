@@ -5,9 +5,10 @@ from __future__ import annotations
 import getpass
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from peerpath.db import migrate
@@ -15,7 +16,7 @@ from peerpath.db.backup import BackupError
 from peerpath.db.backup import backup as run_backup
 from peerpath.db.backup import restore as run_restore
 from peerpath.db.session import Database
-from peerpath.settings import get_settings
+from peerpath.settings import Settings, get_settings
 
 app = typer.Typer(
     help="peerpath: recovery-oriented peer support.", no_args_is_help=True, add_completion=False
@@ -28,14 +29,23 @@ app.add_typer(user_app, name="user")
 app.add_typer(org_app, name="org")
 
 
+def _settings() -> Settings:
+    """The settings, or a plain explanation of what is wrong with them (no traceback)."""
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        problems = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+        _fail(f"peerpath cannot start with these settings: {problems}")
+
+
 def _database() -> Database:
-    settings = get_settings()
+    settings = _settings()
     if settings.is_sqlite:
         settings.var_dir.mkdir(parents=True, exist_ok=True)
     return Database(settings)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     typer.secho(message, fg=typer.colors.RED, err=True)
     raise typer.Exit(1)
 
@@ -49,7 +59,7 @@ def serve(
     """Serve peerpath over HTTP (refuses to start on an out-of-date database)."""
     import uvicorn
 
-    settings = get_settings()
+    settings = _settings()
     database = _database()
     current, head = migrate.current(database.engine), migrate.head()
     database.dispose()
@@ -102,7 +112,10 @@ def db_revision(
 @app.command()
 def demo(
     if_new: Annotated[
-        bool, typer.Option("--if-new", help="Quietly skip when already loaded.")
+        bool,
+        typer.Option(
+            "--if-new", help="Load only into a new database; otherwise skip without an error."
+        ),
     ] = False,
 ) -> None:
     """Load the demo organizations (refused when the database has real accounts)."""
@@ -117,12 +130,11 @@ def demo(
             typer.echo("Real accounts exist; demo data not loaded.")
             return
         _fail(str(exc))
-        return
     finally:
         database.dispose()
     if not loaded and not if_new:
         typer.echo("Demo data was already loaded.")
-    typer.echo(logins_text(get_settings().base_url))
+    typer.echo(logins_text(_settings().base_url))
 
 
 @org_app.command("create")
@@ -150,8 +162,6 @@ def user_create(
     password: Annotated[str | None, typer.Option(help="Asked for when not given.")] = None,
 ) -> None:
     """Create an account (the way to make an organization's first admin)."""
-    from pydantic import ValidationError
-
     from peerpath.accounts import service as accounts
     from peerpath.accounts.schemas import UserCreate
     from peerpath.core import audit
@@ -166,7 +176,6 @@ def user_create(
             organization = db.scalar(select(Organization).where(Organization.slug == org))
             if organization is None:
                 _fail(f"No organization '{org}'. Create it with `peerpath org create`.")
-                return
             data = UserCreate.model_validate(
                 {
                     "username": username.strip().lower(),
