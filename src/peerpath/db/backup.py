@@ -95,10 +95,12 @@ def backup(engine: Engine, settings: Settings, target: Path, *, force: bool = Fa
 
 def _sqlite_backup(engine: Engine, partial: Path) -> None:
     partial.unlink(missing_ok=True)
-    source = sqlite3.connect(_sqlite_path(engine))
-    dest = sqlite3.connect(partial)
+    _sqlite_copy(sqlite3.connect(_sqlite_path(engine)), sqlite3.connect(partial))
+
+
+def _sqlite_copy(source: sqlite3.Connection, dest: sqlite3.Connection) -> None:
+    """SQLite's backup API: a consistent snapshot, page by page, while the app keeps serving."""
     try:
-        # The backup API copies a consistent snapshot while the app keeps serving.
         source.backup(dest)
     finally:
         dest.close()
@@ -123,13 +125,7 @@ def restore(engine: Engine, settings: Settings, source: Path, *, force: bool = F
     if engine.dialect.name == "sqlite":
         target = _sqlite_path(engine)
         target.parent.mkdir(parents=True, exist_ok=True)
-        src = sqlite3.connect(_sqlite_uri(source, "ro"), uri=True)
-        dest = sqlite3.connect(target)
-        try:
-            src.backup(dest)
-        finally:
-            dest.close()
-            src.close()
+        _sqlite_copy(sqlite3.connect(_sqlite_uri(source, "ro"), uri=True), sqlite3.connect(target))
         return
     url, env = _libpq_args(engine)
     _run(
