@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
@@ -15,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from peerpath import __version__
-from peerpath.core.errors import DomainError, Unauthenticated
+from peerpath.core.errors import DomainError, EditConflict, Unauthenticated
 from peerpath.core.middleware import CsrfProtect, SecurityHeaders
 from peerpath.core.net import wants_json
 from peerpath.core.templating import render
@@ -69,11 +71,13 @@ def _include_routers(app: FastAPI) -> None:
     from peerpath.admin.routes import pages as admin_pages
     from peerpath.home.routes import api as home_api
     from peerpath.home.routes import pages as home_pages
+    from peerpath.plans.common import AREAS
 
+    plan_routes = [importlib.import_module(f"peerpath.plans.{area}.routes") for area in AREAS]
     table: list[tuple[str, str]] = []
     for prefix, routers in (
-        ("", (accounts_pages, home_pages, admin_pages)),
-        ("/api/v1", (accounts_api, home_api, admin_api)),
+        ("", (accounts_pages, home_pages, admin_pages, *(m.pages for m in plan_routes))),
+        ("/api/v1", (accounts_api, home_api, admin_api, *(m.api for m in plan_routes))),
     ):
         for router in routers:
             app.include_router(router, prefix=prefix)
@@ -106,6 +110,26 @@ def _error_response(
 
 
 def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(EditConflict)
+    async def edit_conflict(request: Request, exc: EditConflict) -> Response:
+        if wants_json(request):
+            return JSONResponse(
+                jsonable_encoder(
+                    {"detail": exc.message, "current": exc.current, "yours": exc.yours}
+                ),
+                status_code=409,
+            )
+        return render(
+            request,
+            "conflict.html",
+            {
+                "title": "Someone else changed this",
+                "exc": exc,
+                "fields": sorted(set(exc.current) | set(exc.yours)),
+            },
+            status_code=409,
+        )
+
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> Response:
         if isinstance(exc, Unauthenticated) and not wants_json(request):

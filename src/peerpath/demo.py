@@ -163,8 +163,24 @@ def load_demo(db: Session) -> bool:
                 relationship_label=spec.supporter_relationship,
             )
         )
+        db.flush()
+        load_plan_demo(db, spec.slug, users)
     db.flush()
     return True
+
+
+def load_plan_demo(db: Session, org_slug: str, users: dict[str, User]) -> None:
+    """Each plan area that has demo content adds it (plans/<area>/demo.py: load())."""
+    import importlib
+
+    from peerpath.plans.common import AREAS
+
+    for area in AREAS:
+        try:
+            module = importlib.import_module(f"peerpath.plans.{area}.demo")
+        except ModuleNotFoundError:
+            continue
+        module.load(db, org_slug, users)
 
 
 def logins_text(base_url: str) -> str:

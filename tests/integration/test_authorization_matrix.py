@@ -97,7 +97,21 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/admin/users/{user_id}/deactivate"): HARBOR_ADMIN,
     ("POST", "/api/v1/admin/users/{user_id}/reactivate"): HARBOR_ADMIN,
     ("GET", "/api/v1/admin/audit"): role("admin"),
+    # --- plan: profile, strengths, supporters map ---
+    # --- plan: vision, goals, objectives, steps, decisions, proposals ---
+    # --- plan: versions, signing, compare, print, export, organization settings ---
+    # --- plan: wellness and crisis plan ---
 }
+
+# Path parameter -> how to find a real value for it (harbor.member1's records, mostly).
+IdLookup = Callable[[Session, dict[str, User]], object]
+ID_LOOKUPS: dict[str, IdLookup] = {
+    "member_id": lambda db, demo: demo["harbor.member1"].id,
+    "user_id": lambda db, demo: demo["harbor.member1"].id,
+    "token": lambda db, demo: "not-a-real-invitation",
+    # --- plan id lookups ---
+}
+
 
 # Routes that name one person's data: a refusal must be 404, never 403, for anyone signed in
 # with a role that could use the route at all, so existence never leaks.
@@ -138,12 +152,8 @@ def test_route_access_matches_the_policy(
     member1 = demo["harbor.member1"]
     token, _ = accounts.create_api_token(db, Viewer(member1), "matrix token")
     db.commit()
-    values = {
-        "member_id": member1.id,
-        "user_id": member1.id,
-        "token_id": token.id,
-        "token": "not-a-real-invitation",
-    }
+    values = {name: lookup(db, demo) for name, lookup in ID_LOOKUPS.items()}
+    values["token_id"] = token.id
     if actor != "anonymous":
         client.login(actor)
     problems = []

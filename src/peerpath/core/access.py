@@ -30,7 +30,9 @@ class Section(enum.StrEnum):
     """The parts of a member's record that the policy tells apart."""
 
     PROFILE = "profile"  # preferred name, pronouns, account facts
-    PLAN = "plan"  # recovery plan, strengths, wellness and crisis plan
+    PLAN = "plan"  # recovery plan: vision, strengths, goals, decisions, supporters map
+    WELLNESS_PLAN = "wellness_plan"  # toolbox, daily maintenance, triggers, early signs
+    CRISIS_PLAN = "crisis_plan"  # when things break down, crisis and post-crisis plan
     NOTES = "notes"  # session notes about the member
     JOURNAL = "journal"  # private journal: the member alone, unless they share an entry
     AUDIT = "audit"  # who has looked at the record
@@ -38,7 +40,9 @@ class Section(enum.StrEnum):
 
 class Action(enum.StrEnum):
     READ = "read"
+    # For anyone but the member, a write to the plan becomes a proposal the member decides on.
     WRITE = "write"
+    SIGN = "sign"
 
 
 class Relation(enum.StrEnum):
@@ -50,19 +54,18 @@ class Relation(enum.StrEnum):
     NONE = "none"
 
 
-R, W = Action.READ, Action.WRITE
+R, W, S = Action.READ, Action.WRITE, Action.SIGN
+PLAN_PARTS = (Section.PLAN, Section.WELLNESS_PLAN, Section.CRISIS_PLAN)
 GRANTS: dict[Relation, frozenset[tuple[Section, Action]]] = {
     Relation.SELF: frozenset((s, a) for s in Section for a in Action),
     Relation.ASSIGNED_PEER: frozenset(
-        {
-            (Section.PROFILE, R),
-            (Section.PLAN, R),
-            (Section.PLAN, W),
-            (Section.NOTES, R),
-            (Section.NOTES, W),
-        }
+        {(Section.PROFILE, R), (Section.NOTES, R), (Section.NOTES, W), (Section.PLAN, S)}
+        | {(part, a) for part in PLAN_PARTS for a in (R, W)}
     ),
-    Relation.SUPERVISOR: frozenset({(Section.PROFILE, R), (Section.PLAN, R), (Section.NOTES, R)}),
+    Relation.SUPERVISOR: frozenset(
+        {(Section.PROFILE, R), (Section.NOTES, R), (Section.PLAN, S)}
+        | {(part, R) for part in PLAN_PARTS}
+    ),
     # Admins manage accounts: they see who a member is, never what a member wrote.
     Relation.ADMIN: frozenset({(Section.PROFILE, R), (Section.PROFILE, W)}),
     # Until members can grant more (the sharing issue), a supporter sees only who invited them.

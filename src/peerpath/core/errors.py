@@ -35,6 +35,21 @@ class Conflict(DomainError):
     default_message = "Someone else changed this while you were working on it."
 
 
+class EditConflict(Conflict):
+    """Saving over a newer version: both texts are kept and shown, nothing is overwritten."""
+
+    def __init__(
+        self, *, current: dict[str, object], yours: dict[str, object], back_url: str = ""
+    ) -> None:
+        super().__init__(
+            "Someone else saved a newer version while you were editing. Nothing was "
+            "overwritten: compare the two below, then edit again from the newest version."
+        )
+        self.current = current
+        self.yours = yours
+        self.back_url = back_url
+
+
 class Invalid(DomainError):
     """Input that breaks a rule; `errors` maps field names to messages people can act on."""
 

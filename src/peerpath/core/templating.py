@@ -36,6 +36,8 @@ HOME_BY_ROLE: dict[Role, str] = {
 NAV_BY_ROLE: dict[Role, tuple[NavItem, ...]] = {
     Role.MEMBER: (
         NavItem("My recovery", "/my-recovery"),
+        NavItem("My plan", "/my-plan"),
+        NavItem("Wellness and crisis plan", "/my-wellness-plan"),
         NavItem("Who viewed my record", "/me/record-views"),
     ),
     Role.PEER_SPECIALIST: (

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Enum,
     ForeignKey,
@@ -64,6 +66,8 @@ class Organization(Base):
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Organization-level choices (validated by peerpath.core.org_settings.OrgSettings).
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class User(Base):

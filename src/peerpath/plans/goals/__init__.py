@@ -1,0 +1,1 @@
+"""Vision, goals, objectives, action steps, decision worksheets, and answering proposals."""

@@ -1,0 +1,1 @@
+"""The member's profile in their own words (no diagnosis field, by design)."""

@@ -1,0 +1,1 @@
+"""The strengths inventory: the member's own, or suggestions they accept."""

@@ -1,0 +1,1 @@
+"""The supporters map: the member's circle and the community places that help."""

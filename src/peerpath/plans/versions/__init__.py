@@ -1,0 +1,1 @@
+"""Signing, versions, comparing versions, review dates, print and JSON export of the plan."""

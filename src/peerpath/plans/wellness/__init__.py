@@ -1,0 +1,1 @@
+"""The wellness and crisis plan, section by section, in our own wording."""

@@ -1,0 +1,3 @@
+"""Rules for the plan's wellness area (no web code here)."""
+
+from __future__ import annotations
