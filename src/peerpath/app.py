@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from peerpath import __version__
+from peerpath.core.crypto import load_keyring
 from peerpath.core.errors import DomainError, EditConflict, Unauthenticated
 from peerpath.core.middleware import CsrfProtect, SecurityHeaders
 from peerpath.core.net import wants_json
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database or Database(settings)
     app.state.secret_key = settings.resolved_secret_key()
+    app.state.keyring = load_keyring(settings)
 
     _include_routers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -69,11 +71,14 @@ def _include_routers(app: FastAPI) -> None:
     from peerpath.accounts.routes import pages as accounts_pages
     from peerpath.admin.routes import api as admin_api
     from peerpath.admin.routes import pages as admin_pages
+    from peerpath.checkins import AREAS as CHECKIN_AREAS
     from peerpath.home.routes import api as home_api
     from peerpath.home.routes import pages as home_pages
     from peerpath.plans.common import AREAS
 
-    plan_routes = [importlib.import_module(f"peerpath.plans.{area}.routes") for area in AREAS]
+    plan_routes = [importlib.import_module(f"peerpath.plans.{area}.routes") for area in AREAS] + [
+        importlib.import_module(f"peerpath.checkins.{area}.routes") for area in CHECKIN_AREAS
+    ]
     table: list[tuple[str, str]] = []
     for prefix, routers in (
         ("", (accounts_pages, home_pages, admin_pages, *(m.pages for m in plan_routes))),

@@ -170,15 +170,21 @@ def load_demo(db: Session) -> bool:
 
 
 def load_plan_demo(db: Session, org_slug: str, users: dict[str, User]) -> None:
-    """Each plan area that has demo content adds it (plans/<area>/demo.py: load())."""
+    """Each area that has demo content adds it (plans/<area>/demo.py and
+    checkins/<area>/demo.py: load(db, org_slug, users)), plans first."""
     import importlib
 
+    from peerpath.checkins import AREAS as CHECKIN_AREAS
     from peerpath.plans.common import AREAS
 
-    for area in AREAS:
+    modules = [f"peerpath.plans.{area}.demo" for area in AREAS]
+    modules += [f"peerpath.checkins.{area}.demo" for area in CHECKIN_AREAS]
+    for name in modules:
         try:
-            module = importlib.import_module(f"peerpath.plans.{area}.demo")
-        except ModuleNotFoundError:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
             continue
         module.load(db, org_slug, users)
 

@@ -42,6 +42,12 @@ class Settings(BaseSettings):
         description="Signs CSRF tokens. Empty means: generate one on first run and keep it in "
         "<var_dir>/secret_key (mode 0600). Production requires a real value of 32+ characters.",
     )
+    encryption_keys: str = Field(
+        "",
+        description="Keys that encrypt journal entries: comma-separated id:base64 32-byte keys; "
+        "the first encrypts, all decrypt. Empty means a keyring generated in "
+        "<var_dir>/encryption_keys.json (mode 0600). Production requires a value.",
+    )
     base_url: str = Field(
         "http://127.0.0.1:8000",
         description="The address people use to reach peerpath; used in links and printed at start.",
@@ -90,6 +96,11 @@ class Settings(BaseSettings):
                 raise ValueError(
                     f"PEERPATH_SECRET_KEY is too short for production "
                     f"(needs {MIN_SECRET_LENGTH}+ characters)."
+                )
+            if not self.encryption_keys.strip():
+                raise ValueError(
+                    "PEERPATH_ENCRYPTION_KEYS must be set in production "
+                    "(generate one with `peerpath keys new`)."
                 )
             if not self.cookie_secure:
                 raise ValueError("PEERPATH_COOKIE_SECURE cannot be false in production.")

@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from peerpath.core.crypto import format_key
 from peerpath.settings import MIN_SECRET_LENGTH, Settings
 
 STRONG_KEY = "k" * MIN_SECRET_LENGTH
+JOURNAL_KEYS = format_key("k1", bytes(range(32)))
 
 
 @pytest.fixture(autouse=True)
@@ -44,12 +46,26 @@ def test_create_production_settings_unsafe_secret_key_refused(
 def test_create_production_settings_insecure_cookies_refused(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="PEERPATH_COOKIE_SECURE"):
         make_settings(
-            environment="production", secret_key=STRONG_KEY, cookie_secure=False, var_dir=tmp_path
+            environment="production",
+            secret_key=STRONG_KEY,
+            encryption_keys=JOURNAL_KEYS,
+            cookie_secure=False,
+            var_dir=tmp_path,
         )
 
 
+def test_create_production_settings_without_journal_keys_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="PEERPATH_ENCRYPTION_KEYS"):
+        make_settings(environment="production", secret_key=STRONG_KEY, var_dir=tmp_path)
+
+
 def test_create_production_settings_strong_key_accepted(tmp_path: Path) -> None:
-    settings = make_settings(environment="production", secret_key=STRONG_KEY, var_dir=tmp_path)
+    settings = make_settings(
+        environment="production",
+        secret_key=STRONG_KEY,
+        encryption_keys=JOURNAL_KEYS,
+        var_dir=tmp_path,
+    )
 
     assert settings.resolved_secret_key() == STRONG_KEY
     assert not (tmp_path / "secret_key").exists()
@@ -124,6 +140,7 @@ def test_create_settings_reads_env_file(tmp_path: Path) -> None:
     env_file.write_text(
         "PEERPATH_ENVIRONMENT=production\n"
         f"PEERPATH_SECRET_KEY={STRONG_KEY}\n"
+        f"PEERPATH_ENCRYPTION_KEYS={JOURNAL_KEYS}\n"
         "PEERPATH_LOGIN_LOCKOUT_MINUTES=30\n",
         encoding="utf-8",
     )

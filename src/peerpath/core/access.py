@@ -19,6 +19,7 @@ from peerpath.core.audit import Viewer
 from peerpath.core.errors import Forbidden, NotFound
 from peerpath.db.models import (
     CaseloadAssignment,
+    JournalEntry,
     Role,
     SupervisionAssignment,
     SupporterLink,
@@ -33,6 +34,8 @@ class Section(enum.StrEnum):
     PLAN = "plan"  # recovery plan: vision, strengths, goals, decisions, supporters map
     WELLNESS_PLAN = "wellness_plan"  # toolbox, daily maintenance, triggers, early signs
     CRISIS_PLAN = "crisis_plan"  # when things break down, crisis and post-crisis plan
+    CHECKINS = "checkins"  # check-ins, wellness-tool log, setbacks, progress views
+    MEASURES = "measures"  # questionnaire responses and scores
     NOTES = "notes"  # session notes about the member
     JOURNAL = "journal"  # private journal: the member alone, unless they share an entry
     AUDIT = "audit"  # who has looked at the record
@@ -61,6 +64,9 @@ GRANTS: dict[Relation, frozenset[tuple[Section, Action]]] = {
     Relation.ASSIGNED_PEER: frozenset(
         {(Section.PROFILE, R), (Section.NOTES, R), (Section.NOTES, W), (Section.PLAN, S)}
         | {(part, a) for part in PLAN_PARTS for a in (R, W)}
+        # Progress conversations: the peer specialist reads check-ins and scores, never
+        # writes them. The journal stays private except entries the member shares one by one.
+        | {(Section.CHECKINS, R), (Section.MEASURES, R)}
     ),
     Relation.SUPERVISOR: frozenset(
         {(Section.PROFILE, R), (Section.NOTES, R), (Section.PLAN, S)}
@@ -142,6 +148,48 @@ def member_for_viewer(
     if not allowed or member is None:
         raise NotFound()
     return member
+
+
+def shared_journal_entry_for_viewer(
+    db: Session, viewer: Viewer, member_id: int, entry_id: int
+) -> JournalEntry:
+    """One journal entry: the member always; their assigned peer specialist only while the
+    member shares that entry. Everyone else, and every other entry: NotFound. Audited."""
+    member = db.get(User, member_id)
+    entry = db.get(JournalEntry, entry_id)
+    relation = (
+        relation_to_member(db, viewer.user, member)
+        if member is not None and member.role == Role.MEMBER
+        else Relation.NONE
+    )
+    belongs = (
+        entry is not None
+        and member is not None
+        and entry.member_id == member.id
+        and entry.organization_id == member.organization_id
+    )
+    allowed = belongs and (
+        relation == Relation.SELF
+        or (
+            relation == Relation.ASSIGNED_PEER
+            and entry is not None
+            and entry.shared_with_peer_at is not None
+        )
+    )
+    audit.record(
+        db,
+        viewer=viewer,
+        action="read:journal",
+        record_type="journal_entry",
+        record_id=entry_id,
+        subject_member_id=member.id
+        if member is not None and member.organization_id == viewer.org_id
+        else None,
+        allowed=allowed,
+    )
+    if not allowed or entry is None:
+        raise NotFound()
+    return entry
 
 
 def members_for_viewer(db: Session, viewer: Viewer) -> Sequence[User]:

@@ -36,8 +36,11 @@ HOME_BY_ROLE: dict[Role, str] = {
 NAV_BY_ROLE: dict[Role, tuple[NavItem, ...]] = {
     Role.MEMBER: (
         NavItem("My recovery", "/my-recovery"),
+        NavItem("Check in", "/check-in"),
         NavItem("My plan", "/my-plan"),
         NavItem("Wellness and crisis plan", "/my-wellness-plan"),
+        NavItem("Journal", "/journal"),
+        NavItem("My progress", "/progress"),
         NavItem("Who viewed my record", "/me/record-views"),
     ),
     Role.PEER_SPECIALIST: (

@@ -1,0 +1,3 @@
+"""Rules for the progress area (no web code here)."""
+
+from __future__ import annotations
