@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from peerpath.app import create_app
 from peerpath.core import security
+from peerpath.core.crypto import load_keyring
 from peerpath.db import migrate
 from peerpath.db.models import User
 from peerpath.db.session import Database, make_engine
@@ -93,7 +94,9 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture(scope="session")
 def engine(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    schema = f"pp_test_{worker_suffix()}"
+    # Per process, so two test runs on one server (two checkouts, CI and a developer) never
+    # drop each other's schema.
+    schema = f"pp_test_{worker_suffix()}_{os.getpid()}"
     if backend == "sqlite":
         eng = make_engine(f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}")
     else:
@@ -146,9 +149,10 @@ def app(settings: Settings, engine: Engine, session_factory: sessionmaker[Sessio
 
 
 @pytest.fixture
-def demo(db: Session) -> dict[str, User]:
+def demo(db: Session, settings: Settings) -> dict[str, User]:
     """The demo organizations; users by username (e.g. demo["harbor.member1"])."""
-    load_demo(db)
+    # Demo journal entries are encrypted with the keyring the app under test loads.
+    load_demo(db, keyring=load_keyring(settings))
     db.commit()
     return {u.username: u for u in db.scalars(select(User))}
 

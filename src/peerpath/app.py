@@ -14,6 +14,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from peerpath import __version__
@@ -38,6 +40,7 @@ ERROR_TITLES = {
     422: "Some of what you entered needs another look",
     429: "Please wait a moment",
     500: "Something went wrong on our side",
+    503: "peerpath is busy",
 }
 
 
@@ -128,7 +131,7 @@ def _install_error_handlers(app: FastAPI) -> None:
             request,
             "conflict.html",
             {
-                "title": "Someone else changed this",
+                "title": "This changed while you were editing",
                 "exc": exc,
                 "fields": sorted(set(exc.current) | set(exc.yours)),
             },
@@ -164,6 +167,20 @@ def _install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 404:
             message = "We could not find that page. It may have moved, or the link is not right."
         return _error_response(request, exc.status_code, message)
+
+    @app.exception_handler(SQLAlchemyTimeoutError)
+    @app.exception_handler(OperationalError)
+    async def database_busy(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, OperationalError) and "locked" not in str(exc.orig).lower():
+            return await unexpected_error(request, exc)
+        log.warning("database busy on %s %s: %s", request.method, request.url.path, exc)
+        response = _error_response(
+            request,
+            503,
+            "peerpath is very busy right now and nothing was saved. Please try again in a moment.",
+        )
+        response.headers["Retry-After"] = "2"
+        return response
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> Response:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import logging
+import secrets
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -24,9 +25,11 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 user_app = typer.Typer(help="Accounts.", no_args_is_help=True)
 org_app = typer.Typer(help="Organizations.", no_args_is_help=True)
+keys_app = typer.Typer(help="Encryption keys for journal entries.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(org_app, name="org")
+app.add_typer(keys_app, name="keys")
 
 
 def _settings() -> Settings:
@@ -73,6 +76,8 @@ def serve(
     uvicorn.run(
         "peerpath.app:create_app",
         factory=True,
+        # Access logs would write search words and ids from URLs (a journal search) to logs.
+        access_log=False,
         host=host or settings.host,
         port=port or settings.port,
         workers=workers,
@@ -244,6 +249,89 @@ def restore(
     finally:
         database.dispose()
     typer.echo(f"Restored from {path}")
+
+
+def _key_id() -> str:
+    return f"k{secrets.token_hex(4)}"
+
+
+@keys_app.command("new")
+def keys_new() -> None:
+    """Print a fresh key (id:base64) for PEERPATH_ENCRYPTION_KEYS."""
+    from peerpath.core.crypto import format_key, new_key
+
+    typer.echo(format_key(_key_id(), new_key()))
+
+
+@keys_app.command("rotate")
+def keys_rotate(
+    batch_size: Annotated[
+        int, typer.Option(min=1, max=100_000, help="Entries re-encrypted per transaction.")
+    ] = 500,
+) -> None:
+    """Re-encrypt every journal entry under a new current key, then report the counts."""
+    from peerpath.checkins.journal.service import rotate
+    from peerpath.core.crypto import (
+        KEYRING_FILE,
+        CryptoError,
+        Keyring,
+        load_keyring,
+        new_key,
+        parse_keys,
+        write_keyring_file,
+    )
+
+    settings = _settings()
+    database = _database()
+    db = database.sessionmaker()
+    try:
+        if settings.encryption_keys:
+            # Keys from the environment: the first one listed becomes every entry's key.
+            try:
+                current, keys = parse_keys(settings.encryption_keys)
+            except CryptoError as exc:
+                _fail(f"PEERPATH_ENCRYPTION_KEYS: {exc}")
+            keyring = Keyring(current_id=current, keys=keys)
+            count = rotate(db, keyring, keyring, batch_size=batch_size, after_batch=db.commit)
+            db.commit()
+            typer.echo(
+                f"Re-encrypted {count} journal entries; every entry now uses key '{current}'."
+            )
+            others = [k for k in keys if k != current]
+            if others:
+                typer.echo(
+                    f"You may now remove the other keys ({', '.join(others)}) from "
+                    "PEERPATH_ENCRYPTION_KEYS and restart the server."
+                )
+            return
+        # Keys in <var_dir>/encryption_keys.json: make a new key, write the keyring with both
+        # (new one current), re-encrypt, then rewrite it without the old keys.
+        path = settings.var_dir / KEYRING_FILE
+        old = load_keyring(settings)  # creates the file on a new install
+        new_id = _key_id()
+        keys = {new_id: new_key(), **old.keys}
+        write_keyring_file(path, new_id, keys)
+        both = Keyring(current_id=new_id, keys=keys)
+        count = rotate(db, both, both, batch_size=batch_size, after_batch=db.commit)
+        db.commit()
+        write_keyring_file(path, new_id, {new_id: keys[new_id]})
+        # A running server may have saved an entry under an old key while this ran: this
+        # process still holds the old keys, so it re-encrypts those too.
+        while extra := rotate(db, both, both, batch_size=batch_size, after_batch=db.commit):
+            count += extra
+        db.commit()
+        typer.echo(f"Re-encrypted {count} journal entries under the new key '{new_id}'.")
+        typer.echo(f"Removed the old key(s) {', '.join(old.keys)} from {path}.")
+    except CryptoError as exc:
+        db.rollback()
+        _fail(
+            f"Key rotation stopped: {exc}. Entries re-encrypted so far are saved and every "
+            "key is still in place, so nothing is unreadable. Add the missing key and run "
+            "`peerpath keys rotate` again."
+        )
+    finally:
+        db.close()
+        database.dispose()
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from peerpath.core import security
+from peerpath.core.crypto import Keyring
 from peerpath.db.models import (
     CaseloadAssignment,
     Organization,
@@ -22,6 +23,8 @@ from peerpath.db.models import (
 )
 
 DEMO_PASSWORD = "peerpath-demo"  # noqa: S105  (published in the README on purpose)
+# Session-info key for the keyring demo journal entries are encrypted with (see load_demo).
+DEMO_KEYRING = "peerpath_demo_keyring"
 
 
 @dataclass(frozen=True)
@@ -110,8 +113,14 @@ def demo_state(db: Session) -> str:
     return "demo"
 
 
-def load_demo(db: Session) -> bool:
-    """Load the demo organizations. False when already loaded; raises RealDataPresent."""
+def load_demo(db: Session, *, keyring: Keyring | None = None) -> bool:
+    """Load the demo organizations. False when already loaded; raises RealDataPresent.
+
+    keyring: what demo journal entries are encrypted with; without it, the configured keyring
+    (the one `peerpath serve` loads). Tests pass the keyring of the app under test.
+    """
+    if keyring is not None:
+        db.info[DEMO_KEYRING] = keyring
     state = demo_state(db)
     if state == "real":
         raise RealDataPresent(

@@ -12,11 +12,12 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from peerpath.accounts import service as accounts
 from peerpath.core.audit import Viewer
-from peerpath.db.models import User
+from peerpath.db.models import JournalEntry, PlanVersion, User
 from tests.conftest import Browser
 
 ORGS = ("harbor", "riverbend")
@@ -98,10 +99,410 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/admin/users/{user_id}/reactivate"): HARBOR_ADMIN,
     ("GET", "/api/v1/admin/audit"): role("admin"),
     # --- plan: profile, strengths, supporters map ---
+    # the profile section: admin and supporter read it
+    ("GET", "/members/{member_id}/profile"): MEMBER1_CIRCLE,
+    # the member's own words: never proposable
+    ("POST", "/members/{member_id}/profile"): only("harbor.member1"),
+    ("GET", "/api/v1/members/{member_id}/profile"): MEMBER1_CIRCLE,
+    # empty body: 422, nothing saved
+    ("PUT", "/api/v1/members/{member_id}/profile"): only("harbor.member1"),
+    ("GET", "/members/{member_id}/strengths"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    # empty form: 422; peer1's would be a proposal
+    ("POST", "/members/{member_id}/strengths"): only("harbor.member1", "harbor.peer1"),
+    ("GET", "/members/{member_id}/strengths/{strength_id}"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    # no version: 422
+    ("POST", "/members/{member_id}/strengths/{strength_id}"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("GET", "/members/{member_id}/strengths/{strength_id}/remove"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    # no version: 422, kept
+    ("POST", "/members/{member_id}/strengths/{strength_id}/remove"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("GET", "/api/v1/members/{member_id}/strengths"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    ("POST", "/api/v1/members/{member_id}/strengths"): only("harbor.member1", "harbor.peer1"),
+    ("PATCH", "/api/v1/members/{member_id}/strengths/{strength_id}"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    # no version: 422, kept
+    ("DELETE", "/api/v1/members/{member_id}/strengths/{strength_id}"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    # answering twice: a note
+    ("POST", "/members/{member_id}/proposals/{proposal_id}/accept"): only("harbor.member1"),
+    ("POST", "/members/{member_id}/proposals/{proposal_id}/decline"): only("harbor.member1"),
+    # twice: 409
+    ("POST", "/api/v1/members/{member_id}/proposals/{proposal_id}/accept"): only("harbor.member1"),
+    ("POST", "/api/v1/members/{member_id}/proposals/{proposal_id}/decline"): only("harbor.member1"),
+    ("GET", "/members/{member_id}/supporters"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    ("POST", "/members/{member_id}/supporters/people"): only("harbor.member1", "harbor.peer1"),
+    ("GET", "/members/{member_id}/supporters/people/{person_id}"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    ("POST", "/members/{member_id}/supporters/people/{person_id}"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("GET", "/members/{member_id}/supporters/people/{person_id}/remove"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    ("POST", "/members/{member_id}/supporters/people/{person_id}/remove"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("POST", "/members/{member_id}/supporters/places"): only("harbor.member1", "harbor.peer1"),
+    ("GET", "/members/{member_id}/supporters/places/{place_id}"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    ("POST", "/members/{member_id}/supporters/places/{place_id}"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("GET", "/members/{member_id}/supporters/places/{place_id}/remove"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    ("POST", "/members/{member_id}/supporters/places/{place_id}/remove"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("GET", "/api/v1/members/{member_id}/supporters"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    ("POST", "/api/v1/members/{member_id}/supporters/people"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("PATCH", "/api/v1/members/{member_id}/supporters/people/{person_id}"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("DELETE", "/api/v1/members/{member_id}/supporters/people/{person_id}"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("POST", "/api/v1/members/{member_id}/supporters/places"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("PATCH", "/api/v1/members/{member_id}/supporters/places/{place_id}"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("DELETE", "/api/v1/members/{member_id}/supporters/places/{place_id}"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
     # --- plan: vision, goals, objectives, steps, decisions, proposals ---
+    # a member is sent to their own plan; other roles 403
+    ("GET", "/my-plan"): role("member"),
+    ("GET", "/members/{member_id}/plan"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    # forms are for writers (peer1 proposes)
+    ("GET", "/members/{member_id}/plan/goals/new"): only("harbor.member1", "harbor.peer1"),
+    # empty form: 422, nothing saved
+    ("POST", "/members/{member_id}/plan/goals"): only("harbor.member1", "harbor.peer1"),
+    ("GET", "/members/{member_id}/plan/goals/{goal_id}"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    ("GET", "/members/{member_id}/plan/goals/{goal_id}/edit"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    # no title, no version: 422
+    ("POST", "/members/{member_id}/plan/goals/{goal_id}"): only("harbor.member1", "harbor.peer1"),
+    # no status: 422
+    ("POST", "/members/{member_id}/plan/goals/{goal_id}/status"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("GET", "/members/{member_id}/plan/goals/{goal_id}/remove"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    # no version: 422, kept
+    ("POST", "/members/{member_id}/plan/goals/{goal_id}/remove"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("GET", "/members/{member_id}/plan/goals/{goal_id}/objectives/new"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("POST", "/members/{member_id}/plan/goals/{goal_id}/objectives"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("GET", "/members/{member_id}/plan/objectives/{objective_id}/edit"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("POST", "/members/{member_id}/plan/objectives/{objective_id}"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    # no done value: 422
+    ("POST", "/members/{member_id}/plan/objectives/{objective_id}/done"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("GET", "/members/{member_id}/plan/objectives/{objective_id}/remove"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("POST", "/members/{member_id}/plan/objectives/{objective_id}/remove"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("GET", "/members/{member_id}/plan/objectives/{objective_id}/steps/new"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("POST", "/members/{member_id}/plan/objectives/{objective_id}/steps"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("GET", "/members/{member_id}/plan/steps/{step_id}/edit"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("POST", "/members/{member_id}/plan/steps/{step_id}"): only("harbor.member1", "harbor.peer1"),
+    ("POST", "/members/{member_id}/plan/steps/{step_id}/done"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("GET", "/members/{member_id}/plan/steps/{step_id}/remove"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("POST", "/members/{member_id}/plan/steps/{step_id}/remove"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("GET", "/members/{member_id}/plan/decisions/new"): only("harbor.member1", "harbor.peer1"),
+    # no option: 422
+    ("POST", "/members/{member_id}/plan/decisions"): only("harbor.member1", "harbor.peer1"),
+    ("GET", "/members/{member_id}/plan/decisions/{decision_id}"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    ("GET", "/members/{member_id}/plan/decisions/{decision_id}/edit"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("POST", "/members/{member_id}/plan/decisions/{decision_id}"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("GET", "/members/{member_id}/plan/decisions/{decision_id}/remove"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("POST", "/members/{member_id}/plan/decisions/{decision_id}/remove"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("GET", "/api/v1/members/{member_id}/plan"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    ("GET", "/api/v1/members/{member_id}/proposals"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    # API: an empty body is 422; PATCH and DELETE also need a version
+    ("POST", "/api/v1/members/{member_id}/plan/goals"): only("harbor.member1", "harbor.peer1"),
+    ("PATCH", "/api/v1/members/{member_id}/plan/goals/{goal_id}"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("DELETE", "/api/v1/members/{member_id}/plan/goals/{goal_id}"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("POST", "/api/v1/members/{member_id}/plan/goals/{goal_id}/objectives"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("PATCH", "/api/v1/members/{member_id}/plan/objectives/{objective_id}"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("DELETE", "/api/v1/members/{member_id}/plan/objectives/{objective_id}"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("POST", "/api/v1/members/{member_id}/plan/objectives/{objective_id}/steps"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("PATCH", "/api/v1/members/{member_id}/plan/steps/{step_id}"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("DELETE", "/api/v1/members/{member_id}/plan/steps/{step_id}"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("GET", "/api/v1/members/{member_id}/plan/decisions"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    ("POST", "/api/v1/members/{member_id}/plan/decisions"): only("harbor.member1", "harbor.peer1"),
+    ("GET", "/api/v1/members/{member_id}/plan/decisions/{decision_id}"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    ("PATCH", "/api/v1/members/{member_id}/plan/decisions/{decision_id}"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("DELETE", "/api/v1/members/{member_id}/plan/decisions/{decision_id}"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
     # --- plan: versions, signing, compare, print, export, organization settings ---
+    ("GET", "/members/{member_id}/plan/versions"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    # Only the member starts a new signed version; staff sign one that waits for their role.
+    ("POST", "/members/{member_id}/plan/sign"): only("harbor.member1"),
+    ("POST", "/members/{member_id}/plan/versions/{version_id}/sign"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    ("GET", "/members/{member_id}/plan/compare"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    ("GET", "/members/{member_id}/plan/print"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    ("GET", "/members/{member_id}/plan/versions/{version_id}/print"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    ("GET", "/members/{member_id}/plan/export.json"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    ("GET", "/admin/settings"): role("admin"),
+    ("POST", "/admin/settings"): role("admin"),
+    ("GET", "/api/v1/members/{member_id}/plan/versions"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    ("POST", "/api/v1/members/{member_id}/plan/sign"): only("harbor.member1"),
+    ("POST", "/api/v1/members/{member_id}/plan/versions/{version_id}/sign"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    ("GET", "/api/v1/members/{member_id}/plan/compare"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    ("GET", "/api/v1/members/{member_id}/plan/export"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    ("GET", "/api/v1/admin/settings"): role("admin"),
+    ("PATCH", "/api/v1/admin/settings"): role("admin"),
     # --- plan: wellness and crisis plan ---
+    ("GET", "/my-wellness-plan"): role("member"),
+    ("GET", "/members/{member_id}/wellness"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    ("GET", "/members/{member_id}/wellness/print"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    ("GET", "/members/{member_id}/crisis/print"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    ("GET", "/members/{member_id}/wellness/{section_key}"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    ("POST", "/members/{member_id}/wellness/{section_key}"): only("harbor.member1", "harbor.peer1"),
+    ("GET", "/api/v1/members/{member_id}/wellness"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    ("GET", "/api/v1/members/{member_id}/wellness/{section_key}"): only(
+        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+    ),
+    ("PUT", "/api/v1/members/{member_id}/wellness/{section_key}"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    # --- day to day: check-ins, tool log, setbacks ---
+    ("GET", "/check-in"): role("member"),
+    ("POST", "/check-in"): role("member"),
+    ("GET", "/check-in/day"): role("member"),
+    ("GET", "/check-in/saved"): role("member"),
+    ("GET", "/check-in/settings"): role("member"),
+    ("POST", "/check-in/settings"): role("member"),
+    ("GET", "/check-in/history"): role("member"),
+    ("GET", "/members/{member_id}/checkins"): only("harbor.member1", "harbor.peer1"),
+    ("GET", "/tools"): role("member"),
+    ("POST", "/tools"): role("member"),
+    ("POST", "/tools/{entry_id}/delete"): only("harbor.member1"),
+    ("GET", "/setbacks"): role("member"),
+    ("GET", "/setbacks/new"): role("member"),
+    ("POST", "/setbacks/new"): role("member"),
+    ("GET", "/setbacks/{setback_id}"): only("harbor.member1"),
+    ("POST", "/setbacks/{setback_id}"): only("harbor.member1"),
+    ("GET", "/members/{member_id}/setbacks"): only("harbor.member1", "harbor.peer1"),
+    ("GET", "/api/v1/members/{member_id}/checkin-preferences"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("PUT", "/api/v1/members/{member_id}/checkin-preferences"): only("harbor.member1"),
+    ("GET", "/api/v1/members/{member_id}/checkins"): only("harbor.member1", "harbor.peer1"),
+    ("POST", "/api/v1/members/{member_id}/checkins"): only("harbor.member1"),
+    ("GET", "/api/v1/members/{member_id}/checkins/{checkin_id}"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("PATCH", "/api/v1/members/{member_id}/checkins/{checkin_id}"): only("harbor.member1"),
+    ("GET", "/api/v1/members/{member_id}/tools"): only("harbor.member1", "harbor.peer1"),
+    ("POST", "/api/v1/members/{member_id}/tools"): only("harbor.member1"),
+    ("DELETE", "/api/v1/members/{member_id}/tools/{use_id}"): only("harbor.member1"),
+    ("GET", "/api/v1/members/{member_id}/setbacks"): only("harbor.member1", "harbor.peer1"),
+    ("POST", "/api/v1/members/{member_id}/setbacks"): only("harbor.member1"),
+    ("PATCH", "/api/v1/members/{member_id}/setbacks/{setback_id}"): only("harbor.member1"),
+    # --- day to day: journal, keys ---
+    # The journal is the member's alone; the assigned peer specialist reads only the entries
+    # the member shares. journal_entry_id is one of member1's shared entries.
+    ("GET", "/journal"): role("member"),
+    ("POST", "/journal"): role("member"),  # empty form: 422, nothing saved
+    ("GET", "/journal/{journal_entry_id}"): only("harbor.member1"),
+    ("GET", "/journal/{journal_entry_id}/edit"): only("harbor.member1"),
+    ("POST", "/journal/{journal_entry_id}/edit"): only("harbor.member1"),  # no version: 422
+    ("GET", "/journal/{journal_entry_id}/delete"): only("harbor.member1"),
+    ("POST", "/journal/{journal_entry_id}/delete"): only("harbor.member1"),  # no version: 422, kept
+    ("POST", "/journal/{journal_entry_id}/share"): only("harbor.member1"),
+    ("POST", "/journal/{journal_entry_id}/unshare"): only("harbor.member1"),
+    ("GET", "/members/{member_id}/journal/shared"): only("harbor.member1", "harbor.peer1"),
+    ("GET", "/members/{member_id}/journal/{journal_entry_id}"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("GET", "/api/v1/journal/prompts"): signed_in,
+    ("GET", "/api/v1/members/{member_id}/journal"): only("harbor.member1"),
+    ("POST", "/api/v1/members/{member_id}/journal"): only("harbor.member1"),
+    ("GET", "/api/v1/members/{member_id}/journal/shared"): only("harbor.member1", "harbor.peer1"),
+    ("GET", "/api/v1/members/{member_id}/journal/{journal_entry_id}"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("PATCH", "/api/v1/members/{member_id}/journal/{journal_entry_id}"): only("harbor.member1"),
+    ("DELETE", "/api/v1/members/{member_id}/journal/{journal_entry_id}"): only("harbor.member1"),
+    ("POST", "/api/v1/members/{member_id}/journal/{journal_entry_id}/share"): only(
+        "harbor.member1"
+    ),
+    ("POST", "/api/v1/members/{member_id}/journal/{journal_entry_id}/unshare"): only(
+        "harbor.member1"
+    ),
+    # --- day to day: measures ---
+    # measure_key is "swemwbs": licensed wording, not entered in the demo (answers get 422).
+    ("GET", "/measures"): role("member"),
+    ("GET", "/measures/{measure_key}"): role("member"),
+    ("POST", "/measures/{measure_key}"): role("member"),
+    ("GET", "/members/{member_id}/measures"): only("harbor.member1", "harbor.peer1"),
+    ("GET", "/admin/measures"): role("admin"),
+    ("GET", "/admin/measures/{measure_key}/items"): role("admin"),
+    ("POST", "/admin/measures/{measure_key}/items"): role("admin"),  # empty form: 422
+    ("GET", "/api/v1/measures"): signed_in,
+    ("GET", "/api/v1/members/{member_id}/measures/{measure_key}/responses"): only(
+        "harbor.member1", "harbor.peer1"
+    ),
+    ("POST", "/api/v1/members/{member_id}/measures/{measure_key}/responses"): only(
+        "harbor.member1"
+    ),
+    # --- day to day: progress ---
+    ("GET", "/progress"): role("member"),
+    ("GET", "/members/{member_id}/progress"): only("harbor.member1", "harbor.peer1"),
+    ("GET", "/api/v1/members/{member_id}/progress"): only("harbor.member1", "harbor.peer1"),
 }
+
+
+def _newest_id(db: Session, demo: dict[str, User], model: str, order: str, skip: int = 0) -> Any:
+    """Day to day: the id of harbor.member1's newest row of `model` (after `skip` newer)."""
+    from sqlalchemy import select as select_
+
+    from peerpath.db import models
+
+    table = getattr(models, model)
+    return db.scalar(
+        select_(table.id)
+        .where(table.member_id == demo["harbor.member1"].id)
+        .order_by(getattr(table, order).desc(), table.id.desc())
+        .offset(skip)
+        .limit(1)
+    )
+
+
+def _first_of(db: Session, demo: dict[str, User], model: str, **where: str) -> Any:
+    """Profile, strengths, supporters: the id of harbor.member1's first row of `model`."""
+    from sqlalchemy import select as select_
+
+    from peerpath.db import models
+
+    table = getattr(models, model)
+    query = select_(table.id).where(table.member_id == demo["harbor.member1"].id)
+    for column, value in where.items():
+        query = query.where(getattr(table, column) == value)
+    return db.scalar(query.order_by(table.id).limit(1))
+
 
 # Path parameter -> how to find a real value for it (harbor.member1's records, mostly).
 IdLookup = Callable[[Session, dict[str, User]], object]
@@ -110,6 +511,56 @@ ID_LOOKUPS: dict[str, IdLookup] = {
     "user_id": lambda db, demo: demo["harbor.member1"].id,
     "token": lambda db, demo: "not-a-real-invitation",
     # --- plan id lookups ---
+    # Profile, strengths, supporters: harbor.member1's first strength, person and place, and
+    # the strength peer1 suggested in the demo (still waiting for member1's answer).
+    "strength_id": lambda db, demo: _first_of(db, demo, "Strength"),
+    "person_id": lambda db, demo: _first_of(db, demo, "SupporterEntry"),
+    "place_id": lambda db, demo: _first_of(db, demo, "CommunityPlace"),
+    "proposal_id": lambda db, demo: _first_of(
+        db, demo, "PlanProposal", kind="strength", status="pending"
+    ),
+    # harbor.member1's version 2: signed by the member, waiting for peer1 (versions demo).
+    "version_id": lambda db, demo: db.scalar(
+        select(PlanVersion.id).where(
+            PlanVersion.member_id == demo["harbor.member1"].id, PlanVersion.number == 2
+        )
+    ),
+    "section_key": lambda db, demo: "toolbox",  # wellness and crisis plan section
+    # Goals: harbor.member1's first goal (working on it, with objectives and steps), that
+    # goal's first objective and that objective's first step, and their decision worksheet.
+    "goal_id": lambda db, demo: _first_of(db, demo, "Goal"),
+    "objective_id": lambda db, demo: db.scalar(
+        select(User.metadata.tables["objectives"].c.id)
+        .where(User.metadata.tables["objectives"].c.goal_id == _first_of(db, demo, "Goal"))
+        .order_by(User.metadata.tables["objectives"].c.id)
+        .limit(1)
+    ),
+    "step_id": lambda db, demo: db.scalar(
+        select(User.metadata.tables["action_steps"].c.id)
+        .where(
+            User.metadata.tables["action_steps"].c.objective_id
+            == ID_LOOKUPS["objective_id"](db, demo)
+        )
+        .order_by(User.metadata.tables["action_steps"].c.id)
+        .limit(1)
+    ),
+    "decision_id": lambda db, demo: _first_of(db, demo, "DecisionWorksheet"),
+    # --- day to day id lookups ---
+    "journal_entry_id": lambda db, demo: db.scalars(
+        select(JournalEntry.id)
+        .where(
+            JournalEntry.member_id == demo["harbor.member1"].id,
+            JournalEntry.shared_with_peer_at.is_not(None),
+        )
+        .order_by(JournalEntry.id)
+    ).first(),
+    "measure_key": lambda db, demo: "swemwbs",
+    # harbor.member1's newest check-in, setback and tool-log entries. The API's DELETE and the
+    # page's "take out of my log" each get their own entry, so neither finds it gone.
+    "checkin_id": lambda db, demo: _newest_id(db, demo, "CheckIn", "day"),
+    "setback_id": lambda db, demo: _newest_id(db, demo, "Setback", "happened_on"),
+    "use_id": lambda db, demo: _newest_id(db, demo, "ToolUse", "id"),
+    "entry_id": lambda db, demo: _newest_id(db, demo, "ToolUse", "id", skip=1),
 }
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from peerpath.core import audit, security
+from peerpath.core.crypto import load_keyring
 from peerpath.db import backup as backup_module
 from peerpath.db import migrate
 from peerpath.db.backup import BackupError, backup, restore
@@ -71,12 +72,13 @@ def new_database(backend: str, tmp_path: Path) -> Iterator[NewDatabase]:
 
 
 @pytest.fixture
-def live(new_database: NewDatabase) -> Database:
+def live(new_database: NewDatabase, tmp_path: Path) -> Database:
     """A migrated database with the demo organizations and one audit event."""
     database = new_database()
     migrate.upgrade(database.engine)
+    keyring = load_keyring(Settings(var_dir=tmp_path / "keys", _env_file=None))  # type: ignore[call-arg]
     with database.session_scope() as db:
-        load_demo(db)
+        load_demo(db, keyring=keyring)
         audit.record(db, action="create", record_type="demo", allowed=True, detail="demo loaded")
     return database
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import sqlite3
+
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy.exc import OperationalError
 
 from peerpath.db.models import User
 from tests.conftest import Browser
@@ -40,7 +44,7 @@ def test_no_route_answers_500_to_odd_input(actor: str, client: Browser, demo: di
         if template == "/logout":
             continue
         for odd in ODD_IDS:
-            path = template.format(member_id=odd, user_id=odd, token_id=odd, token=odd)
+            path = re.sub(r"\{[^}]+\}", odd, template)
             if method == "GET":
                 response = client.get(path, params=JUNK_QUERY, follow_redirects=False)
             elif path.startswith("/api/"):
@@ -70,3 +74,17 @@ def test_not_found_page_is_friendly(client: Browser, demo: dict[str, User]) -> N
     assert response.status_code == 404
     assert "We could not find that page" in response.text
     assert '<main id="main"' in response.text
+
+
+def test_busy_database_answers_503_with_retry_after(app: FastAPI) -> None:
+    @app.get("/busy-for-test")
+    def busy() -> None:
+        raise OperationalError(
+            "BEGIN IMMEDIATE", {}, sqlite3.OperationalError("database is locked")
+        )
+
+    with TestClient(app, base_url="https://testserver", raise_server_exceptions=False) as c:
+        response = c.get("/busy-for-test")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "2"
+    assert "nothing was saved" in response.text

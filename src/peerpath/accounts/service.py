@@ -51,14 +51,20 @@ def authenticate(
     """
     username = username.strip().lower()
     account_key, ip_key = f"user:{username[:100]}", f"ip:{ip}"
+    found = db.scalar(select(User).where(User.username == username))
+    user_id, password_hash = (found.id, found.password_hash) if found else (None, None)
+    # argon2 is slow on purpose. End the read-only transaction first (nothing is written yet)
+    # so the database is not held while it runs: on SQLite, an open transaction holds the
+    # write lock every other request waits for. Verify even for unknown or locked names, so
+    # timing does not tell the cases apart.
+    db.rollback()
+    verified = security.verify_password(password_hash, password)
     locked = (
         _failures_since(db, account_key, settings) >= settings.login_max_failures_per_account
         or _failures_since(db, ip_key, settings) >= settings.login_max_failures_per_ip
     )
-    user = db.scalar(select(User).where(User.username == username))
-    # Verify even when locked or unknown, so timing does not tell the cases apart.
-    ok = security.verify_password(user.password_hash if user else None, password)
-    ok = ok and user is not None and user.is_active and not locked
+    user = db.get(User, user_id) if user_id is not None else None
+    ok = verified and user is not None and user.is_active and not locked
     for key in (account_key, ip_key):
         db.add(LoginAttempt(key=key, succeeded=ok))
     audit.record(

@@ -192,6 +192,34 @@ def shared_journal_entry_for_viewer(
     return entry
 
 
+def member_for_shared_journal(db: Session, viewer: Viewer, member_id: int) -> User:
+    """The member whose shared journal entries `viewer` may list: the member themself, or
+    their assigned peer specialist. The caller then lists only entries with
+    shared_with_peer_at set (GRANTS give the peer no JOURNAL read, so member_for_viewer
+    would refuse). Everyone else: NotFound. Audited as read:journal_shared."""
+    member = db.get(User, member_id)
+    relation = (
+        relation_to_member(db, viewer.user, member)
+        if member is not None and member.role == Role.MEMBER
+        else Relation.NONE
+    )
+    allowed = relation in (Relation.SELF, Relation.ASSIGNED_PEER)
+    audit.record(
+        db,
+        viewer=viewer,
+        action="read:journal_shared",
+        record_type="journal_shared_entries",
+        record_id=member_id,
+        subject_member_id=member.id
+        if member is not None and member.organization_id == viewer.org_id
+        else None,
+        allowed=allowed,
+    )
+    if not allowed or member is None:
+        raise NotFound()
+    return member
+
+
 def members_for_viewer(db: Session, viewer: Viewer) -> Sequence[User]:
     """The members whose profile this viewer may list, audited as one caseload read."""
     user = viewer.user

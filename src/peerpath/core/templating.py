@@ -52,6 +52,8 @@ NAV_BY_ROLE: dict[Role, tuple[NavItem, ...]] = {
         NavItem("Overview", "/admin"),
         NavItem("People", "/admin/users"),
         NavItem("Audit log", "/admin/audit"),
+        NavItem("Questionnaires", "/admin/measures"),
+        NavItem("Settings", "/admin/settings"),
     ),
     Role.SUPPORTER: (NavItem("People I support", "/supporting"),),
     Role.TRAINEE: (NavItem("Exam practice", "/training"),),

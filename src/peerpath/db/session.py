@@ -14,8 +14,16 @@ from peerpath.settings import Settings
 
 def make_engine(url: str, *, busy_timeout_ms: int = 5000, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
+        # One connection per process: SQLite has one writer at a time, and most requests
+        # write (audit rows). Waiting in the pool's queue is first come, first served; waiting
+        # in SQLite's busy handler is not (it sleeps and lets newcomers overtake), which gave
+        # multi-second tails and "database is locked" under load. See docs/benchmarks.md.
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000}
+            url,
+            connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=30,
         )
         _configure_sqlite(engine, busy_timeout_ms)
         return engine

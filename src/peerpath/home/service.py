@@ -34,6 +34,7 @@ class MemberOverview:
     # What this viewer may open, as the policy says: drives which links a page shows.
     sections: frozenset[tuple[Section, Action]]
     member_since: str
+    relation_name: str
 
 
 def member_overview(db: Session, viewer: Viewer, member_id: int) -> MemberOverview:
@@ -55,6 +56,7 @@ def member_overview(db: Session, viewer: Viewer, member_id: int) -> MemberOvervi
         supporters=supporters,
         sections=access.GRANTS[relation],
         member_since=member.created_at.strftime("%B %Y"),
+        relation_name=str(relation),
     )
 
 
@@ -103,19 +105,36 @@ class RecordView:
 
 ACTION_WORDS = {
     "read:profile": "opened your profile",
-    "read:plan": "opened your recovery plan",
-    "read:notes": "read session notes about you",
-    "read:journal": "opened your journal",
-    "read:audit": "looked at who viewed your record",
     "write:profile": "changed your profile",
-    "write:plan": "proposed a change to your plan",
+    "read:plan": "opened your recovery plan",
+    "write:plan": "suggested or made a change to your recovery plan",
+    "sign:plan": "signed your recovery plan",
+    "read:wellness_plan": "opened your wellness plan",
+    "write:wellness_plan": "suggested or made a change to your wellness plan",
+    "read:crisis_plan": "opened your crisis plan",
+    "write:crisis_plan": "suggested or made a change to your crisis plan",
+    "read:checkins": "looked at your check-ins or progress",
+    "write:checkins": "added to your check-ins",
+    "read:measures": "looked at your questionnaire results",
+    "write:measures": "answered a questionnaire",
+    "read:notes": "read session notes about you",
     "write:notes": "wrote a session note about you",
+    "read:journal": "opened a journal entry",
+    "read:journal_shared": "looked at the journal entries you shared",
+    "read:audit": "looked at who viewed your record",
     "read:account": "opened your account settings",
     "write:account": "changed your account settings",
-    "create": "created your account",
-    "update": "changed your account",
+    "propose": "suggested a change to your plan",
+    "accept": "accepted a suggestion",
+    "decline": "declined a suggestion",
+    "export:plan": "downloaded your plan",
+    "create": "created something in your record",
+    "update": "changed something in your record",
+    "remove": "removed something from your record",
+    "delete": "deleted something from your record",
     "deactivate": "deactivated your account",
     "reactivate": "reactivated your account",
+    "sign": "signed your recovery plan",
 }
 
 

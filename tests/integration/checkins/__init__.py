@@ -1,0 +1,1 @@
+"""Tests of the member's day-to-day record."""

@@ -1,0 +1,1 @@
+"""Journal: private, encrypted, searchable by the member alone, shared one entry at a time."""
