@@ -1,0 +1,1 @@
+"""Progress views: the member's own past, nobody else's."""
