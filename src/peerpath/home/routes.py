@@ -48,7 +48,7 @@ def caseload(request: Request, db: DbSession, viewer: PeerViewer) -> Response:
     return render(
         request,
         "home/caseload.html",
-        {"title": "My caseload", "members": service.members(db, viewer)},
+        {"title": "My caseload", "rows": service.caseload(db, viewer)},
     )
 
 

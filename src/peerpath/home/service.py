@@ -22,6 +22,7 @@ from peerpath.db.models import (
     SupporterLink,
     User,
 )
+from peerpath.plans.versions.service import ReviewState, review_state
 
 RECORD_VIEWS_LIMIT = 200
 
@@ -62,6 +63,20 @@ def member_overview(db: Session, viewer: Viewer, member_id: int) -> MemberOvervi
 
 def members(db: Session, viewer: Viewer) -> Sequence[User]:
     return access.members_for_viewer(db, viewer)
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    member: User
+    review: ReviewState
+
+
+def caseload(db: Session, viewer: Viewer) -> list[CaseloadRow]:
+    """The peer specialist's members with their plan review dates, those needing a review
+    first (never ranked by anything about the person)."""
+    order = {"overdue": 0, "due_soon": 1, "scheduled": 2, "none": 3}
+    rows = [CaseloadRow(m, review_state(db, m)) for m in access.members_for_viewer(db, viewer)]
+    return sorted(rows, key=lambda r: (order[r.review.state], r.member.display_name))
 
 
 @dataclass(frozen=True)

@@ -132,3 +132,22 @@ def test_admin_changes_to_an_account_are_audited(
     rows = _events(db, actor_username="harbor.admin", action="update")
     assert rows and rows[-1].subject_member_id == member.id
     assert "display_name" in rows[-1].detail
+
+
+def test_caseload_lists_overdue_plan_reviews_first(client: Browser, demo: dict[str, User]) -> None:
+    client.login("harbor.peer1")
+    page = client.get("/caseload").text
+    # Demo: member1's plan review is overdue, member2's is scheduled, 3 and 4 have none.
+    assert page.index("Jordan Reyes") < page.index("Priya Nair") < page.index("Eli Thompson")
+    assert "Review is due" in page
+
+
+def test_plan_overview_shows_review_state_to_member_and_peer(
+    make_client, demo: dict[str, User]
+) -> None:
+    member = demo["harbor.member1"]
+    for username in ("harbor.member1", "harbor.peer1"):
+        c = make_client()
+        c.login(username)
+        page = c.get(f"/members/{member.id}/plan").text
+        assert "Review is due" in page, username

@@ -103,6 +103,10 @@ class PlanView:
     decisions: list[DecisionWorksheet]
     proposals: list[PlanProposal]
     names: dict[int, str]
+    # Where signing stands and whether a review is due: shown to the member and to staff.
+    status_message: str = ""
+    review_message: str = ""
+    review_kind: str = "none"
 
 
 @dataclass(frozen=True)
@@ -141,7 +145,13 @@ def plan_overview(db: Session, viewer: Viewer, member_id: int) -> PlanView:
     goals = _goal_nodes(db, member)
     decisions = _decisions(db, member)
     proposals = common.pending_proposals(db, member)
+    from peerpath.plans.versions.service import plan_status  # the versions area builds on us
+
+    status = plan_status(db, member)
     return PlanView(
+        status_message=status.message,
+        review_message=status.review.message,
+        review_kind=status.review.state,
         member=member,
         is_member=viewer.user.id == member.id,
         can_write=access.can(db, viewer.user, member, Section.PLAN, Action.WRITE),
