@@ -132,6 +132,8 @@ class Goal(Authored, Base):
     dimensions: Mapped[list[str]] = mapped_column(JSON, default=list)
     chime: Mapped[list[str]] = mapped_column(JSON, default=list)
     strength_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # People from the member's supporters map (supporter_entries) who help with this goal.
+    supporter_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     status: Mapped[GoalStatus] = mapped_column(
         _enum(GoalStatus, "goal_status"), default=GoalStatus.ACTIVE
     )

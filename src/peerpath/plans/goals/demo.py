@@ -27,6 +27,7 @@ from peerpath.db.models import (
     ProposalStatus,
     StepOwner,
     Strength,
+    SupporterEntry,
     User,
 )
 from peerpath.plans.common import clean_keys, new_item_fields
@@ -65,6 +66,7 @@ class GoalSpec:
     dimensions: tuple[str, ...]
     chime: tuple[str, ...]
     strengths: tuple[str, ...] = ()  # beginnings of the member's strength texts
+    supporters: tuple[str, ...] = ()  # beginnings of names in the member's supporters map
     status: GoalStatus = GoalStatus.ACTIVE
     days_ago: int = 20
     status_days_ago: int | None = None
@@ -163,6 +165,7 @@ PLANS: dict[str, dict[str, MemberPlan]] = {
                     dimensions=("social", "emotional", "spiritual"),
                     chime=("connectedness", "meaning"),
                     strengths=("Salsa music", "My sister Lena", "I can cook for a crowd"),
+                    supporters=("Lena Reyes", "Marco"),
                     status=GoalStatus.ACHIEVED,
                     days_ago=40,
                     status_days_ago=9,
@@ -531,6 +534,7 @@ PLANS: dict[str, dict[str, MemberPlan]] = {
                     dimensions=("social", "emotional"),
                     chime=("connectedness", "hope", "identity"),
                     strengths=("I play bass by ear", "Open mic night", "Went back to band"),
+                    supporters=("Theo", "Paul Bennett"),
                     status=GoalStatus.ACHIEVED,
                     days_ago=50,
                     status_days_ago=6,
@@ -765,9 +769,20 @@ def load(db: Session, org_slug: str, users: dict[str, User]) -> None:
                 )
             ).all()
         )
+        # The supporters map is loaded before goals (plans.common.AREAS order).
+        people = list(
+            db.scalars(
+                select(SupporterEntry)
+                .where(
+                    SupporterEntry.organization_id == member.organization_id,
+                    SupporterEntry.member_id == member.id,
+                )
+                .order_by(SupporterEntry.id)
+            ).all()
+        )
         goals_by_title: dict[str, Goal] = {}
         for position, spec in enumerate(plan.goals, start=1):
-            goal = _add_goal(db, users, member, spec, position, strengths, today)
+            goal = _add_goal(db, users, member, spec, position, strengths, people, today)
             goals_by_title[spec.title] = goal
         for d in plan.decisions:
             when = now - timedelta(days=d.days_ago)
@@ -840,6 +855,16 @@ def _strength_ids(strengths: list[Strength], beginnings: tuple[str, ...]) -> lis
     return ids
 
 
+def _supporter_ids(people: list[SupporterEntry], beginnings: tuple[str, ...]) -> list[int]:
+    ids: list[int] = []
+    for beginning in beginnings:
+        for person in people:
+            if person.name.startswith(beginning) and person.id not in ids:
+                ids.append(person.id)
+                break
+    return ids
+
+
 def _add_goal(
     db: Session,
     users: dict[str, User],
@@ -847,6 +872,7 @@ def _add_goal(
     spec: GoalSpec,
     position: int,
     strengths: list[Strength],
+    people: list[SupporterEntry],
     today: date,
 ) -> Goal:
     now = utcnow()
@@ -867,6 +893,7 @@ def _add_goal(
         dimensions=clean_keys(spec.dimensions, DIMENSIONS),
         chime=clean_keys(spec.chime, CHIME),
         strength_ids=_strength_ids(strengths, spec.strengths),
+        supporter_ids=_supporter_ids(people, spec.supporters),
         status=spec.status,
         position=position,
     )

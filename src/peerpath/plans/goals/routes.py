@@ -66,6 +66,7 @@ def _page_context(**extra: Any) -> dict[str, Any]:
         "GOAL_STATUSES": GOAL_STATUSES,
         "STEP_OWNERS": STEP_OWNERS,
         "STRENGTH_CATEGORIES": STRENGTH_CATEGORIES,
+        "supporter_label": service.supporter_label,
         **extra,
     }
 
@@ -160,6 +161,7 @@ def _goal_form_page(
             "dimensions": list(goal.dimensions or []) if goal else [],
             "chime": list(goal.chime or []) if goal else [],
             "strength_ids": list(goal.strength_ids or []) if goal else [],
+            "supporter_ids": list(goal.supporter_ids or []) if goal else [],
             "version": goal.version if goal else "",
         }
     if goal is None:
@@ -176,6 +178,8 @@ def _goal_form_page(
             errors=errors or {},
             error=error,
             selected_strengths=[str(i) for i in form.get("strength_ids", [])],
+            supporter_options=[(sp.id, service.supporter_label(sp)) for sp in ctx.supporters],
+            selected_supporters=form.get("supporter_ids", []),
         ),
         status_code=status_code,
     )
@@ -197,6 +201,7 @@ def goal_create(
     dimensions: FormList = None,
     chime: FormList = None,
     strength_ids: FormList = None,
+    supporter_ids: FormList = None,
 ) -> Response:
     data = {
         "title": title,
@@ -204,6 +209,7 @@ def goal_create(
         "dimensions": (dimensions or [])[:20],
         "chime": (chime or [])[:20],
         "strength_ids": _ids(strength_ids),
+        "supporter_ids": _ids(supporter_ids),
     }
     try:
         result = service.create_goal(db, viewer, member_id, data)
@@ -263,6 +269,7 @@ def goal_update(
     dimensions: FormList = None,
     chime: FormList = None,
     strength_ids: FormList = None,
+    supporter_ids: FormList = None,
     version: FormStr = "",
 ) -> Response:
     data = {
@@ -271,6 +278,7 @@ def goal_update(
         "dimensions": (dimensions or [])[:20],
         "chime": (chime or [])[:20],
         "strength_ids": _ids(strength_ids),
+        "supporter_ids": _ids(supporter_ids),
         "version": version.strip()[:12] or None,
     }
     goal_url = _goal_url(member_id, goal_id)

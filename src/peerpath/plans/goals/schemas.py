@@ -99,9 +99,9 @@ class _GoalFields(_Strict):
     def _chime(cls, value: list[str]) -> list[str]:
         return _known(value, CHIME, "recovery processes")
 
-    @field_validator("strength_ids", check_fields=False)
+    @field_validator("strength_ids", "supporter_ids", check_fields=False)
     @classmethod
-    def _strengths(cls, value: list[int]) -> list[int]:
+    def _unique_ids(cls, value: list[int]) -> list[int]:
         return list(dict.fromkeys(value))
 
 
@@ -113,6 +113,8 @@ class GoalIn(_GoalFields):
     dimensions: Annotated[list[str], Field(max_length=MAX_TAGS)] = []
     chime: Annotated[list[str], Field(max_length=MAX_TAGS)] = []
     strength_ids: Annotated[list[ItemId], Field(max_length=MAX_TAGS)] = []
+    # People from the member's supporters map (supporter entry ids) who help with this goal.
+    supporter_ids: Annotated[list[ItemId], Field(max_length=MAX_TAGS)] = []
 
 
 class GoalPatch(_GoalFields):
@@ -123,6 +125,8 @@ class GoalPatch(_GoalFields):
     dimensions: Annotated[list[str], Field(max_length=MAX_TAGS)] = []
     chime: Annotated[list[str], Field(max_length=MAX_TAGS)] = []
     strength_ids: Annotated[list[ItemId], Field(max_length=MAX_TAGS)] = []
+    # People from the member's supporters map (supporter entry ids) who help with this goal.
+    supporter_ids: Annotated[list[ItemId], Field(max_length=MAX_TAGS)] = []
     status: GoalStatus = GoalStatus.ACTIVE
     version: ItemId | None = None
 
@@ -196,6 +200,7 @@ FIELD_LABELS = {
     "dimensions": "Areas of wellness",
     "chime": "What it builds",
     "strength_ids": "Strengths used",
+    "supporter_ids": "People who help",
     "status": "Where this goal is now",
     "version": "Version",
     "text": "What it is",
@@ -275,6 +280,14 @@ class StrengthRef(BaseModel):
     category: str
 
 
+class SupporterRef(BaseModel):
+    """A person from the member's supporters map."""
+
+    id: int
+    name: str
+    relationship: str
+
+
 class StepRead(Authorship):
     id: int
     objective_id: int
@@ -304,6 +317,8 @@ class GoalRead(Authorship):
     chime: list[str]
     strength_ids: list[int]
     strengths: list[StrengthRef]
+    supporter_ids: list[int]
+    supporters: list[SupporterRef]
     status: GoalStatus
     status_label: str
     status_changed_at: datetime | None

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
 from typing import Any, NoReturn, TypeVar
@@ -40,6 +40,7 @@ from peerpath.db.models import (
     Role,
     StepOwner,
     Strength,
+    SupporterEntry,
     User,
 )
 from peerpath.plans import common
@@ -78,6 +79,8 @@ class GoalNode:
     goal: Goal
     objectives: list[ObjectiveNode]
     strengths: list[Strength]
+    # People from the member's supporters map who help with this goal (removed ones left out).
+    supporters: list[SupporterEntry] = field(default_factory=list)
 
     @property
     def status_label(self) -> str:
@@ -126,6 +129,7 @@ class FormContext:
     is_member: bool
     strengths: list[Strength]
     goal: Goal | None = None
+    supporters: list[SupporterEntry] = field(default_factory=list)
     objective: Objective | None = None
     step: ActionStep | None = None
     decision: DecisionWorksheet | None = None
@@ -253,6 +257,7 @@ def goal_form(db: Session, viewer: Viewer, member_id: int, goal_id: int | None) 
         member=member,
         is_member=viewer.user.id == member.id,
         strengths=_strengths(db, member),
+        supporters=_supporters(db, member),
         goal=goal,
     )
 
@@ -340,6 +345,7 @@ def create_goal(
     member = _member_row(db, member_id)
     if parsed is not None and member is not None:
         errors |= _strength_errors(db, member, parsed.strength_ids)
+        errors |= _supporter_errors(db, member, parsed.supporter_ids)
     if parsed is None or errors:
         _refuse(db, viewer, member_id, GOAL, "new", Invalid(errors=errors))
     result = common.write_or_propose(
@@ -370,10 +376,13 @@ def update_goal(
         db, viewer, member_id, GOAL, goal_id, goal, s.GoalPatch, data, back_url, require_version
     )
     assert member is not None and goal is not None
+    errors: dict[str, str] = {}
     if "strength_ids" in changes:
-        errors = _strength_errors(db, member, changes["strength_ids"])
-        if errors:
-            _refuse(db, viewer, member_id, GOAL, goal_id, Invalid(errors=errors))
+        errors |= _strength_errors(db, member, changes["strength_ids"])
+    if "supporter_ids" in changes:
+        errors |= _supporter_errors(db, member, changes["supporter_ids"])
+    if errors:
+        _refuse(db, viewer, member_id, GOAL, goal_id, Invalid(errors=errors))
     result = common.write_or_propose(
         db,
         viewer,
@@ -734,6 +743,7 @@ def _apply_goal_create(
         dimensions=data.dimensions,
         chime=data.chime,
         strength_ids=_own_strength_ids(db, member, data.strength_ids),
+        supporter_ids=_own_supporter_ids(db, member, data.supporter_ids),
         status=GoalStatus.ACTIVE,
         position=_next_position(db, member),
     )
@@ -782,6 +792,8 @@ def _apply_goal_update(
                 goal.status_changed_at = utcnow()
         elif key == "strength_ids":
             goal.strength_ids = _own_strength_ids(db, member, value)
+        elif key == "supporter_ids":
+            goal.supporter_ids = _own_supporter_ids(db, member, value)
         else:
             setattr(goal, key, value)
     common.touch(goal, author)
@@ -1017,6 +1029,16 @@ def strength_ref(strength: Strength) -> s.StrengthRef:
     )
 
 
+def supporter_ref(entry: SupporterEntry) -> s.SupporterRef:
+    return s.SupporterRef(id=entry.id, name=entry.name, relationship=entry.relationship_label)
+
+
+def supporter_label(entry: SupporterEntry) -> str:
+    """A person as the plan pages name them: "Lena Reyes (sister)"."""
+    relationship = entry.relationship_label.strip()
+    return f"{entry.name} ({relationship})" if relationship else entry.name
+
+
 def step_read(step: ActionStep, names: Mapping[int, str]) -> s.StepRead:
     return s.StepRead(
         **_authorship(step, names),
@@ -1042,6 +1064,8 @@ def goal_read(node: GoalNode, names: Mapping[int, str]) -> s.GoalRead:
         chime=list(goal.chime or []),
         strength_ids=[st.id for st in node.strengths],
         strengths=[strength_ref(st) for st in node.strengths],
+        supporter_ids=[sp.id for sp in node.supporters],
+        supporters=[supporter_ref(sp) for sp in node.supporters],
         status=goal.status,
         status_label=node.status_label,
         status_changed_at=goal.status_changed_at,
@@ -1374,9 +1398,9 @@ def _check_version(
     if base_version is None or base_version == item.version:
         return
     shown_now = SimpleNamespace(
-        version=item.version, **{k: _shown(db, k, getattr(item, k, None)) for k in changes}
+        version=item.version, **{k: _shown(db, k, getattr(item, k, None), item) for k in changes}
     )
-    yours = {k: _shown(db, k, v) for k, v in changes.items()}
+    yours = {k: _shown(db, k, v, item) for k, v in changes.items()}
     common.check_version(shown_now, base_version, yours, back_url)
 
 
@@ -1390,8 +1414,9 @@ def _check_removal(db: Session, item: Any, base_version: int | None, back_url: s
     )
 
 
-def _shown(db: Session, key: str, value: Any) -> str:
-    """One field as people read it, for the side-by-side conflict view."""
+def _shown(db: Session, key: str, value: Any, item: Any) -> str:
+    """One field as people read it, for the side-by-side conflict view. Ids name only the
+    item's own member's strengths and people (a change not yet checked may name others)."""
     if value is None:
         return ""
     if key == "dimensions":
@@ -1402,9 +1427,30 @@ def _shown(db: Session, key: str, value: Any) -> str:
         ids = [int(v) for v in value if isinstance(v, int)]
         if not ids:
             return ""
-        rows = db.execute(select(Strength.id, Strength.text).where(Strength.id.in_(ids))).all()
+        rows = db.execute(
+            select(Strength.id, Strength.text).where(
+                Strength.organization_id == item.organization_id,
+                Strength.member_id == item.member_id,
+                Strength.id.in_(ids),
+            )
+        ).all()
         texts = {row[0]: row[1] for row in rows}
         return ", ".join(texts.get(i, "") for i in ids if texts.get(i))
+    if key == "supporter_ids":
+        ids = [int(v) for v in value if isinstance(v, int)]
+        if not ids:
+            return ""
+        people = {
+            entry.id: supporter_label(entry)
+            for entry in db.scalars(
+                select(SupporterEntry).where(
+                    SupporterEntry.organization_id == item.organization_id,
+                    SupporterEntry.member_id == item.member_id,
+                    SupporterEntry.id.in_(ids),
+                )
+            )
+        }
+        return ", ".join(people[i] for i in ids if i in people)
     if key == "status":
         return GOAL_STATUSES.get(GoalStatus(value), str(value))
     if key == "who":
@@ -1528,6 +1574,47 @@ def _strength_errors(db: Session, member: User, ids: Sequence[int]) -> dict[str,
     return {}
 
 
+def _supporters(db: Session, member: User) -> list[SupporterEntry]:
+    """The people in the member's supporters map, in the order that page lists them."""
+    return list(
+        db.scalars(
+            select(SupporterEntry)
+            .where(
+                SupporterEntry.organization_id == member.organization_id,
+                SupporterEntry.member_id == member.id,
+            )
+            .order_by(SupporterEntry.created_at, SupporterEntry.id)
+        ).all()
+    )
+
+
+def _own_supporter_ids(db: Session, member: User, ids: Iterable[int]) -> list[int]:
+    """Keep only people still in this member's supporters map (one may have been removed)."""
+    wanted = [i for i in ids if isinstance(i, int)]
+    if not wanted:
+        return []
+    own = set(
+        db.scalars(
+            select(SupporterEntry.id).where(
+                SupporterEntry.organization_id == member.organization_id,
+                SupporterEntry.member_id == member.id,
+                SupporterEntry.id.in_(wanted),
+            )
+        ).all()
+    )
+    return [i for i in dict.fromkeys(wanted) if i in own]
+
+
+def _supporter_errors(db: Session, member: User, ids: Sequence[int]) -> dict[str, str]:
+    if len(_own_supporter_ids(db, member, ids)) != len(set(ids)):
+        return {
+            "supporter_ids": (
+                "People who help: choose from the people in this member's supporters map."
+            )
+        }
+    return {}
+
+
 def _vision(db: Session, member: User) -> str:
     vision = db.scalar(
         select(MemberProfile.vision).where(
@@ -1603,6 +1690,7 @@ def _goal_nodes(db: Session, member: User, *, only: Goal | None = None) -> list[
         else []
     )
     strengths = {st.id: st for st in _strengths(db, member)}
+    people = {sp.id: sp for sp in _supporters(db, member)} if goals else {}
     nodes = []
     for goal in goals:
         nodes.append(
@@ -1614,6 +1702,7 @@ def _goal_nodes(db: Session, member: User, *, only: Goal | None = None) -> list[
                     if o.goal_id == goal.id
                 ],
                 strengths=[strengths[i] for i in goal.strength_ids or [] if i in strengths],
+                supporters=[people[i] for i in goal.supporter_ids or [] if i in people],
             )
         )
     return nodes
