@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.database = database or Database(settings)
+    app.state.database = database or Database(settings, single_connection=True)
     app.state.secret_key = settings.resolved_secret_key()
     app.state.keyring = load_keyring(settings)
 

@@ -12,18 +12,24 @@ from sqlalchemy.orm import Session, sessionmaker
 from peerpath.settings import Settings
 
 
-def make_engine(url: str, *, busy_timeout_ms: int = 5000, **kwargs: Any) -> Engine:
+def make_engine(
+    url: str, *, busy_timeout_ms: int = 5000, single_connection: bool = False, **kwargs: Any
+) -> Engine:
     if url.startswith("sqlite"):
-        # One connection per process: SQLite has one writer at a time, and most requests
-        # write (audit rows). Waiting in the pool's queue is first come, first served; waiting
-        # in SQLite's busy handler is not (it sleeps and lets newcomers overtake), which gave
-        # multi-second tails and "database is locked" under load. See docs/benchmarks.md.
+        # The web server uses one connection per process: SQLite has one writer at a time,
+        # and most requests write (audit rows). Waiting in the pool's queue is first come,
+        # first served; waiting in SQLite's busy handler is not (it sleeps and lets newcomers
+        # overtake), which gave multi-second tails and "database is locked" under load (see
+        # docs/benchmarks.md). CLI commands and tools keep a normal pool: they may open a
+        # second connection while holding one, which a single connection would turn into a
+        # 30-second wait.
+        pool: dict[str, Any] = (
+            {"pool_size": 1, "max_overflow": 0, "pool_timeout": 30} if single_connection else {}
+        )
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
-            pool_size=1,
-            max_overflow=0,
-            pool_timeout=30,
+            **pool,
         )
         _configure_sqlite(engine, busy_timeout_ms)
         return engine
@@ -57,10 +63,14 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 class Database:
     """One engine and its session factory for the lifetime of an app or a CLI command."""
 
-    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
+    def __init__(
+        self, settings: Settings, engine: Engine | None = None, *, single_connection: bool = False
+    ) -> None:
         self.settings = settings
         self.engine = engine or make_engine(
-            settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
+            settings.effective_database_url,
+            busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+            single_connection=single_connection,
         )
         self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
 
