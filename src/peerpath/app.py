@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -74,14 +73,11 @@ def _include_routers(app: FastAPI) -> None:
     from peerpath.accounts.routes import pages as accounts_pages
     from peerpath.admin.routes import api as admin_api
     from peerpath.admin.routes import pages as admin_pages
-    from peerpath.checkins import AREAS as CHECKIN_AREAS
+    from peerpath.features import feature_modules
     from peerpath.home.routes import api as home_api
     from peerpath.home.routes import pages as home_pages
-    from peerpath.plans.common import AREAS
 
-    plan_routes = [importlib.import_module(f"peerpath.plans.{area}.routes") for area in AREAS] + [
-        importlib.import_module(f"peerpath.checkins.{area}.routes") for area in CHECKIN_AREAS
-    ]
+    plan_routes = feature_modules("routes")
     table: list[tuple[str, str]] = []
     for prefix, routers in (
         ("", (accounts_pages, home_pages, admin_pages, *(m.pages for m in plan_routes))),

@@ -334,6 +334,16 @@ def keys_rotate(
         database.dispose()
 
 
+def _add_feature_commands() -> None:
+    from peerpath.features import feature_modules
+
+    for module in feature_modules("cli"):
+        app.add_typer(module.app, name=module.NAME)
+
+
+_add_feature_commands()
+
+
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     app()

@@ -179,22 +179,11 @@ def load_demo(db: Session, *, keyring: Keyring | None = None) -> bool:
 
 
 def load_plan_demo(db: Session, org_slug: str, users: dict[str, User]) -> None:
-    """Each area that has demo content adds it (plans/<area>/demo.py and
-    checkins/<area>/demo.py: load(db, org_slug, users)), plans first."""
-    import importlib
+    """Each feature that has demo content adds it (its demo.py: load(db, org_slug, users)), in
+    the order of peerpath.features.FEATURES: plans first, then what builds on them."""
+    from peerpath.features import feature_modules
 
-    from peerpath.checkins import AREAS as CHECKIN_AREAS
-    from peerpath.plans.common import AREAS
-
-    modules = [f"peerpath.plans.{area}.demo" for area in AREAS]
-    modules += [f"peerpath.checkins.{area}.demo" for area in CHECKIN_AREAS]
-    for name in modules:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
+    for module in feature_modules("demo"):
         module.load(db, org_slug, users)
 
 

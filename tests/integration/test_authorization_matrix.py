@@ -7,7 +7,6 @@ sign-in page; allowed means anything else below 500. No combination may answer 5
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -19,39 +18,19 @@ from peerpath.accounts import service as accounts
 from peerpath.core.audit import Viewer
 from peerpath.db.models import JournalEntry, PlanVersion, User
 from tests.conftest import Browser
-
-ORGS = ("harbor", "riverbend")
-SUFFIXES = ("admin", "supervisor", "peer1", "peer2", "member1", "member2", "supporter1", "trainee1")
-ACTORS = ["anonymous"] + [f"{org}.{suffix}" for org in ORGS for suffix in SUFFIXES]
-
-Rule = Callable[[str], bool]
-
-
-def anyone(actor: str) -> bool:
-    return True
-
-
-def signed_in(actor: str) -> bool:
-    return actor != "anonymous"
-
-
-def role(*suffix_prefixes: str) -> Rule:
-    return lambda actor: (
-        actor != "anonymous" and actor.split(".")[1].rstrip("0123456789") in (suffix_prefixes)
-    )
-
-
-def only(*usernames: str) -> Rule:
-    return lambda actor: actor in usernames
-
-
-# harbor.member1's record: self, assigned peer (peer1), peer1's supervisor, the org's admin,
-# and the supporter member1 invited. Nobody from riverbend, and not peer2 or member2.
-MEMBER1_CIRCLE = only(
-    "harbor.member1", "harbor.peer1", "harbor.supervisor", "harbor.admin", "harbor.supporter1"
+from tests.integration.access_rules import (
+    ACTORS,
+    HARBOR_ADMIN,
+    MEMBER1_CIRCLE,
+    NOBODY,
+    IdLookup,
+    Rule,
+    anyone,
+    area_modules,
+    only,
+    role,
+    signed_in,
 )
-HARBOR_ADMIN = only("harbor.admin")
-NOBODY = only()
 
 # (method, path) -> who is allowed. Paths use the route's own template.
 RULES: dict[tuple[str, str], Rule] = {
@@ -505,7 +484,6 @@ def _first_of(db: Session, demo: dict[str, User], model: str, **where: str) -> A
 
 
 # Path parameter -> how to find a real value for it (harbor.member1's records, mostly).
-IdLookup = Callable[[Session, dict[str, User]], object]
 ID_LOOKUPS: dict[str, IdLookup] = {
     "member_id": lambda db, demo: demo["harbor.member1"].id,
     "user_id": lambda db, demo: demo["harbor.member1"].id,
@@ -562,6 +540,14 @@ ID_LOOKUPS: dict[str, IdLookup] = {
     "use_id": lambda db, demo: _newest_id(db, demo, "ToolUse", "id"),
     "entry_id": lambda db, demo: _newest_id(db, demo, "ToolUse", "id", skip=1),
 }
+
+
+# Later areas keep their rules and id lookups in their own module under matrix_areas/, so
+# areas built side by side do not edit one file.
+for _area in area_modules():
+    assert not set(_area.RULES) & set(RULES), f"{_area.__name__} repeats a rule"
+    RULES.update(_area.RULES)
+    ID_LOOKUPS.update(_area.ID_LOOKUPS)
 
 
 # Routes that name one person's data: a refusal must be 404, never 403, for anyone signed in

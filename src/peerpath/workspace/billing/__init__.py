@@ -1,0 +1,1 @@
+"""Workspace area: billing."""
