@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 
-from sqlalchemy import false, select
+from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session
 
 from peerpath.core import audit
@@ -111,7 +111,48 @@ def relation_to_member(db: Session, viewer: User, member: User) -> Relation:
 
 def can(db: Session, viewer: User, member: User, section: Section, action: Action) -> bool:
     """The decision alone, without audit: for showing or hiding a link, never for data."""
-    return (section, action) in GRANTS[relation_to_member(db, viewer, member)]
+    relation = relation_to_member(db, viewer, member)
+    if relation == Relation.SELF and section == Section.NOTES:
+        # Transparency: members read the notes about them (and comment on them) unless their
+        # organization has turned that off. Members never write the notes themselves.
+        return action == Action.READ and _members_read_notes(member)
+    return (section, action) in GRANTS[relation]
+
+
+def _members_read_notes(member: User) -> bool:
+    from peerpath.core.org_settings import org_settings
+
+    return org_settings(member.organization).member_reads_notes
+
+
+def notes_member_ids(viewer: Viewer) -> Select[int]:
+    """The ids of the members whose session notes `viewer` may read, as a subquery: the same
+    decision as can(..., Section.NOTES, Action.READ), for searches and lists that must filter
+    before they count. The caller audits what it shows."""
+    user = viewer.user
+    members = select(User.id).where(
+        User.organization_id == user.organization_id, User.role == Role.MEMBER
+    )
+    if not user.is_active:
+        return members.where(false())
+    assigned = select(CaseloadAssignment.member_id).where(
+        CaseloadAssignment.organization_id == user.organization_id
+    )
+    if user.role == Role.PEER_SPECIALIST:
+        return members.where(
+            User.id.in_(assigned.where(CaseloadAssignment.peer_specialist_id == user.id))
+        )
+    if user.role == Role.SUPERVISOR:
+        supervised = select(SupervisionAssignment.peer_specialist_id).where(
+            SupervisionAssignment.organization_id == user.organization_id,
+            SupervisionAssignment.supervisor_id == user.id,
+        )
+        return members.where(
+            User.id.in_(assigned.where(CaseloadAssignment.peer_specialist_id.in_(supervised)))
+        )
+    if user.role == Role.MEMBER and _members_read_notes(user):
+        return members.where(User.id == user.id)
+    return members.where(false())
 
 
 def member_for_viewer(

@@ -32,6 +32,11 @@ class OrgSettings(BaseModel):
         le=REVIEW_MONTHS_MAX,
         description="A signed plan is due for review after this many months.",
     )
+    member_reads_notes: bool = Field(
+        True,
+        description="Members can read the session notes written about them and add their own "
+        "comment to any of them.",
+    )
 
     @field_validator("plan_signatures")
     @classmethod
