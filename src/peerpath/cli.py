@@ -122,14 +122,28 @@ def demo(
             "--if-new", help="Load only into a new database; otherwise skip without an error."
         ),
     ] = False,
+    scale: Annotated[
+        str | None,
+        typer.Option(
+            "--scale",
+            help="Also generate a large dataset for benchmarks: small, medium or large "
+            "(large: 20 organizations, 20,000 members, millions of rows).",
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed for --scale data.")] = 7,
 ) -> None:
     """Load the demo organizations (refused when the database has real accounts)."""
     from peerpath.demo import RealDataPresent, load_demo, logins_text
+    from peerpath.scale import SCALES
 
+    if scale is not None and scale not in SCALES:
+        _fail(f"--scale must be one of: {', '.join(SCALES)}.")
     database = _database()
     try:
         with database.session_scope() as db:
             loaded = load_demo(db)
+        if scale is not None:
+            _generate_scale(database, scale, seed)
     except RealDataPresent as exc:
         if if_new:
             typer.echo("Real accounts exist; demo data not loaded.")
@@ -137,9 +151,30 @@ def demo(
         _fail(str(exc))
     finally:
         database.dispose()
-    if not loaded and not if_new:
+    if not loaded and not if_new and scale is None:
         typer.echo("Demo data was already loaded.")
     typer.echo(logins_text(_settings().base_url))
+
+
+def _generate_scale(database: Database, scale: str, seed: int) -> None:
+    import time
+
+    from peerpath.db.models import Organization
+    from peerpath.scale import expected_rows, generate
+
+    with database.session_scope() as db:
+        if db.scalar(select(Organization.id).where(Organization.slug.like("scale%"))):
+            typer.echo("Scale data is already loaded; nothing generated.")
+            return
+    started = time.perf_counter()
+    with typer.progressbar(length=expected_rows(scale), label=f"Generating {scale} data") as bar:
+        counts = generate(database.engine, scale, seed=seed, progress=lambda _, n: bar.update(n))
+    elapsed = time.perf_counter() - started
+    total = sum(counts.values())
+    typer.echo(f"Wrote {total:,} rows in {elapsed:.0f} s:")
+    for table, count in sorted(counts.items()):
+        typer.echo(f"  {table:<26} {count:>10,}")
+    typer.echo("Every generated account signs in with the demo password, e.g. scale01.peer1.")
 
 
 @org_app.command("create")

@@ -6,6 +6,7 @@ holds accounts that are not demo accounts, so real data is never mixed with demo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -99,6 +100,9 @@ def demo_usernames() -> list[str]:
     return [f"{org.slug}.{suffix}" for org in DEMO_ORGS for suffix in org.people]
 
 
+SCALE_USERNAME = re.compile(r"scale\d{2,}\.")
+
+
 class RealDataPresent(Exception):
     """The database holds accounts that are not demo accounts."""
 
@@ -108,7 +112,8 @@ def demo_state(db: Session) -> str:
     usernames = set(db.scalars(select(User.username)).all())
     if not usernames:
         return "empty"
-    if usernames - set(demo_usernames()):
+    # Accounts that `peerpath demo --scale` generated are demo accounts too.
+    if {u for u in usernames - set(demo_usernames()) if not SCALE_USERNAME.match(u)}:
         return "real"
     return "demo"
 
