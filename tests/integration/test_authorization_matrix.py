@@ -49,7 +49,6 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/caseload"): role("peer"),
     ("GET", "/supervision"): role("supervisor"),
     ("GET", "/supporting"): role("supporter"),
-    ("GET", "/training"): role("trainee", "peer"),
     ("GET", "/members/{member_id}"): MEMBER1_CIRCLE,
     ("GET", "/admin"): role("admin"),
     ("GET", "/admin/users"): role("admin"),

@@ -18,7 +18,6 @@ from peerpath.core.deps import (
     RecordId,
     SupervisorViewer,
     SupporterViewer,
-    TraineeViewer,
 )
 from peerpath.core.templating import render
 from peerpath.core.unit_of_work import UnitOfWorkRoute
@@ -26,15 +25,6 @@ from peerpath.home import service
 
 pages = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
 api = APIRouter(route_class=UnitOfWorkRoute, tags=["members"])
-
-# The certification exam's shape (public facts); the per-domain weights are organization
-# configuration in the exam-trainer issue. Defaults follow the training-hour split 10/10/10/16.
-EXAM_DOMAINS = (
-    ("Advocacy", 10),
-    ("Mentoring and education", 10),
-    ("Recovery and wellness support", 10),
-    ("Ethical responsibility", 16),
-)
 
 
 @pages.get("/my-recovery")
@@ -68,13 +58,6 @@ def supporting(request: Request, db: DbSession, viewer: SupporterViewer) -> Resp
         "home/supporting.html",
         {"title": "People I support", "members": service.members(db, viewer)},
     )
-
-
-@pages.get("/training")
-def training(request: Request, viewer: TraineeViewer) -> Response:
-    total = sum(weight for _, weight in EXAM_DOMAINS)
-    domains = [(name, round(100 * weight / total)) for name, weight in EXAM_DOMAINS]
-    return render(request, "home/training.html", {"title": "Exam practice", "domains": domains})
 
 
 @pages.get("/members/{member_id}")
