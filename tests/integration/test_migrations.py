@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 
 from peerpath.db import migrate
 from peerpath.db.base import Base
+from peerpath.db.fts import FTS_TABLES, include_object
 from peerpath.db.models import AuditEvent, User  # importing models registers every table
 from peerpath.db.session import Database, make_engine
 from peerpath.settings import Settings
@@ -46,12 +47,15 @@ def empty_engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
 
 def schema_differences(engine: Engine) -> list[Any]:
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": include_object}
+        )
         return list(compare_metadata(context, Base.metadata))
 
 
 def peerpath_tables(engine: Engine) -> set[str]:
-    return set(inspect(engine).get_table_names()) - {"alembic_version"}
+    # The note search index tables (SQLite FTS5) live outside the metadata: peerpath.db.fts.
+    return set(inspect(engine).get_table_names()) - {"alembic_version"} - FTS_TABLES
 
 
 def add_audit_event(engine: Engine) -> int:

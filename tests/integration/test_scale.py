@@ -11,6 +11,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from peerpath.core import security
+from peerpath.core.audit import Viewer
 from peerpath.db import migrate
 from peerpath.db.models import (
     CaseloadAssignment,
@@ -18,10 +19,13 @@ from peerpath.db.models import (
     Organization,
     PlanVersion,
     Role,
+    SessionNote,
     User,
 )
 from peerpath.demo import DEMO_PASSWORD, demo_state, load_demo
 from peerpath.scale import SCALES, generate
+from peerpath.workspace.appointments.service import next_appointments
+from peerpath.workspace.search.service import search_notes
 from tests.conftest import drop_postgres_schema, fresh_engine, worker_suffix
 
 
@@ -72,6 +76,16 @@ def test_small_scale_writes_the_planned_rows_and_people_can_use_them(engine: Eng
             select(PlanVersion.number).where(PlanVersion.member_id == member_id)
         ).all()
         assert sorted(versions) == list(range(1, plan.plan_versions_per_member + 1))
+        # Session notes (workspace): the planned number, about this member, by their peer
+        # specialist, found by note search (the full-text index was rebuilt after the load);
+        # and most members have a next appointment.
+        assert counts["session_notes"] == plan.members * plan.notes_per_member
+        notes = db.scalars(select(SessionNote).where(SessionNote.member_id == member_id)).all()
+        assert len(notes) == plan.notes_per_member
+        assert {n.author_id for n in notes} == {peer.id}
+        total, hits = search_notes(db, Viewer(peer), notes[0].purpose)
+        assert total >= 1 and all(h.member_id in caseload for h in hits)
+        assert len(next_appointments(db, caseload)) >= len(caseload) // 2
         # Generated accounts count as demo data, so `demo --if-new` stays quiet.
         assert demo_state(db) == "demo"
         # Ids continue after the generated ones (PostgreSQL sequences were moved on).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,14 +15,23 @@ from peerpath.core.access import Action, Section
 from peerpath.core.audit import Viewer
 from peerpath.db.base import utcnow
 from peerpath.db.models import (
+    ActionStep,
     AuditEvent,
     CaseloadAssignment,
+    Goal,
+    GoalStatus,
+    MemberProfile,
+    NoteStatus,
+    Objective,
+    OutreachPreference,
+    PlanVersion,
     Role,
+    SessionNote,
     SupervisionAssignment,
     SupporterLink,
     User,
 )
-from peerpath.plans.versions.service import ReviewState, review_state
+from peerpath.plans.versions.service import ReviewState, review_from
 
 RECORD_VIEWS_LIMIT = 200
 
@@ -65,18 +74,176 @@ def members(db: Session, viewer: Viewer) -> Sequence[User]:
     return access.members_for_viewer(db, viewer)
 
 
+ATTENTION_LABELS = {
+    0: "Outreach due",
+    1: "Plan review overdue",
+    2: "Note returned to you",
+    3: "Plan review due soon",
+    4: "",
+}
+
+
 @dataclass(frozen=True)
 class CaseloadRow:
     member: User
     review: ReviewState
+    preferred_name: str = ""
+    last_contact: date | None = None
+    next_appointment: datetime | None = None
+    open_steps: int = 0
+    wants_outreach: bool = False
+    outreach_days: int | None = None
+    outreach_due: bool = False
+    returned_notes: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.preferred_name or self.member.display_name
+
+    @property
+    def attention(self) -> int:
+        """What needs attention first (never a score of the person): outreach the member asked
+        for, an overdue plan review, a note returned to the peer specialist, a review due soon."""
+        if self.outreach_due:
+            return 0
+        if self.review.state == "overdue":
+            return 1
+        if self.returned_notes:
+            return 2
+        if self.review.state == "due_soon":
+            return 3
+        return 4
+
+    @property
+    def days_since_contact(self) -> int | None:
+        if self.last_contact is None:
+            return None
+        return (utcnow().date() - self.last_contact).days
 
 
 def caseload(db: Session, viewer: Viewer) -> list[CaseloadRow]:
-    """The peer specialist's members with their plan review dates, those needing a review
-    first (never ranked by anything about the person)."""
-    order = {"overdue": 0, "due_soon": 1, "scheduled": 2, "none": 3}
-    rows = [CaseloadRow(m, review_state(db, m)) for m in access.members_for_viewer(db, viewer)]
-    return sorted(rows, key=lambda r: (order[r.review.state], r.member.display_name))
+    """The viewer's members with last contact, next appointment, plan review, open action
+    steps and outreach due, what needs attention first. A fixed number of queries, however
+    many members (one per column, each over the whole caseload)."""
+    members = access.members_for_viewer(db, viewer)
+    ids = [m.id for m in members]
+    today = utcnow().date()
+    org = viewer.org_id
+    due: dict[int, date | None] = {}
+    profiles: dict[int, str] = {}
+    last: dict[int, date] = {}
+    steps: dict[int, int] = {}
+    outreach: dict[int, OutreachPreference] = {}
+    returned: dict[int, int] = {}
+    appointments: dict[int, datetime] = {}
+    if ids:
+        for member_id, review_due in db.execute(
+            select(PlanVersion.member_id, PlanVersion.review_due)
+            .where(
+                PlanVersion.organization_id == org,
+                PlanVersion.member_id.in_(ids),
+                PlanVersion.completed_at.is_not(None),
+            )
+            .order_by(PlanVersion.member_id, PlanVersion.number)
+        ):
+            due[member_id] = review_due
+        profiles = {
+            member_id: name
+            for member_id, name in db.execute(
+                select(MemberProfile.member_id, MemberProfile.preferred_name).where(
+                    MemberProfile.organization_id == org, MemberProfile.member_id.in_(ids)
+                )
+            )
+            if name
+        }
+        last = dict(
+            db.execute(
+                # The member ids are this organization's already: filtering on them alone
+                # lets every database use the (member_id, contact_date) index.
+                select(SessionNote.member_id, func.max(SessionNote.contact_date))
+                .where(
+                    SessionNote.member_id.in_(ids),
+                    SessionNote.status != NoteStatus.DRAFT,
+                )
+                .group_by(SessionNote.member_id)
+            ).all()
+        )
+        steps = dict(
+            db.execute(
+                select(Goal.member_id, func.count(ActionStep.id))
+                .join(
+                    Objective,
+                    (Objective.goal_id == Goal.id)
+                    & (Objective.organization_id == Goal.organization_id),
+                )
+                .join(
+                    ActionStep,
+                    (ActionStep.objective_id == Objective.id)
+                    & (ActionStep.organization_id == Objective.organization_id),
+                )
+                .where(
+                    Goal.organization_id == org,
+                    Goal.member_id.in_(ids),
+                    Goal.status == GoalStatus.ACTIVE,
+                    ActionStep.done.is_(False),
+                )
+                .group_by(Goal.member_id)
+            ).all()
+        )
+        outreach = {
+            p.member_id: p
+            for p in db.scalars(
+                select(OutreachPreference).where(
+                    OutreachPreference.organization_id == org,
+                    OutreachPreference.member_id.in_(ids),
+                )
+            )
+        }
+        returned = dict(
+            db.execute(
+                select(SessionNote.member_id, func.count(SessionNote.id))
+                .where(
+                    SessionNote.author_id == viewer.user.id,
+                    SessionNote.status == NoteStatus.RETURNED,
+                    SessionNote.member_id.in_(ids),
+                )
+                .group_by(SessionNote.member_id)
+            ).all()
+        )
+        # The appointments area's own query (one statement for the whole caseload).
+        from peerpath.workspace.appointments.service import next_appointments
+
+        appointments = {m: a.starts_at for m, a in next_appointments(db, ids).items()}
+    rows = []
+    for m in members:
+        pref = outreach.get(m.id)
+        wants = bool(pref and pref.wants_outreach)
+        contact = last.get(m.id)
+        quiet_since = contact or m.created_at.date()
+        rows.append(
+            CaseloadRow(
+                member=m,
+                review=review_from(due.get(m.id), today),
+                preferred_name=profiles.get(m.id, ""),
+                last_contact=contact,
+                next_appointment=appointments.get(m.id),
+                open_steps=steps.get(m.id, 0),
+                wants_outreach=wants,
+                outreach_days=pref.days if pref and wants else None,
+                outreach_due=wants and pref is not None and (today - quiet_since).days >= pref.days,
+                returned_notes=returned.get(m.id, 0),
+            )
+        )
+    review_order = {"overdue": 0, "due_soon": 1, "scheduled": 2, "none": 3}
+    return sorted(
+        rows,
+        key=lambda r: (
+            r.attention,
+            review_order[r.review.state],
+            r.member.display_name,
+            r.member.id,
+        ),
+    )
 
 
 @dataclass(frozen=True)

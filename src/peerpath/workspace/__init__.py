@@ -2,5 +2,6 @@
 supervisor review (supervision/), billing units and export (billing/), peer support groups
 (groups/), appointments and calendar export (appointments/) and note search (search/)."""
 
-# In dependency order for demo data: groups and search read the notes written before them.
-AREAS = ("notes", "supervision", "billing", "groups", "appointments", "search")
+# In dependency order for demo data: groups read the notes written before them. "search" has
+# no demo data and comes first so its /notes/search routes are matched before /notes/{note_id}.
+AREAS = ("search", "notes", "supervision", "billing", "groups", "appointments")

@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 
 from peerpath.db import models  # noqa: F401  (registers every table on Base.metadata)
 from peerpath.db.base import Base
+from peerpath.db.fts import include_object
 from peerpath.db.session import make_engine
 
 config = context.config
@@ -20,6 +21,8 @@ def _run(connection: Connection) -> None:
         # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        # The note search index (FTS5 tables, a GIN expression index) is not in the metadata.
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
