@@ -21,6 +21,8 @@ FEATURES: tuple[str, ...] = (
     *(f"peerpath.workspace.{area}" for area in WORKSPACE_AREAS),
     "peerpath.trainer",
     "peerpath.assistant",
+    "peerpath.rights",
+    "peerpath.outcomes",
 )
 
 

@@ -7,6 +7,8 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from peerpath.db.models import Organization
+from peerpath.language import CATEGORIES as LANGUAGE_CATEGORIES
+from peerpath.language import rule_ids as language_rule_ids
 
 SignerRole = Literal["member", "peer_specialist", "supervisor"]
 SIGNER_ROLES: tuple[SignerRole, ...] = ("member", "peer_specialist", "supervisor")
@@ -18,6 +20,76 @@ SIGNER_LABELS: dict[str, str] = {
 DEFAULT_SIGNERS: tuple[SignerRole, ...] = ("member", "peer_specialist")
 REVIEW_MONTHS_MIN = 1
 REVIEW_MONTHS_MAX = 36
+
+# Session notes (workspace): which signed notes a supervisor reviews.
+NotesNeedingReview = Literal["none", "billable", "all"]
+NoteModalityName = Literal["in_person", "phone", "video", "community", "group"]
+BILLED_BY_DEFAULT: tuple[NoteModalityName, ...] = ("in_person", "phone", "video", "community")
+
+
+class BillingRule(BaseModel):
+    """How one billable service turns minutes into units (configuration, not code)."""
+
+    service_code: str = Field(min_length=1, max_length=20, description="e.g. HCPCS H0038")
+    description: str = Field("", max_length=120)
+    unit_minutes: int = Field(15, ge=1, le=240, description="Minutes in one unit.")
+    minimum_minutes: int = Field(
+        8,
+        ge=1,
+        le=240,
+        description="A part unit counts when it lasts at least this many minutes "
+        "(8 of 15: 7 minutes is no unit, 8 minutes is one, 23 minutes is two).",
+    )
+    daily_cap_units: int | None = Field(
+        16, ge=1, le=96, description="Most units billed per member per day (none: no cap)."
+    )
+    modalities: list[NoteModalityName] = Field(
+        default_factory=lambda: list(BILLED_BY_DEFAULT),
+        description="The contact modalities this rule applies to.",
+    )
+
+
+def _default_billing_rules() -> list[BillingRule]:
+    return [
+        BillingRule(
+            service_code="H0038",
+            description="Self-help/peer services, per 15 minutes",
+        )
+    ]
+
+
+# Member data rights (rights area): about 7 years by default, as many records rules ask.
+RETENTION_DAYS_DEFAULT = 2555
+RETENTION_DAYS_MIN = 0
+RETENTION_DAYS_MAX = 36500
+
+
+LANGUAGE_TERM_PATTERN = r"^[A-Za-z][A-Za-z0-9' -]{0,58}[A-Za-z0-9]$|^[A-Za-z]$"
+LANGUAGE_MAX_TERMS = 200
+
+
+class LanguageTerm(BaseModel):
+    """An organization's own term for the language assistant (plain words, not a pattern)."""
+
+    term: str = Field(min_length=1, max_length=60, pattern=LANGUAGE_TERM_PATTERN)
+    category: str
+    reason: str = Field(min_length=3, max_length=300)
+    suggestions: list[str] = Field(default_factory=list, max_length=5)
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, value: str) -> str:
+        if value not in LANGUAGE_CATEGORIES:
+            raise ValueError("choose one of the language assistant's categories")
+        return value
+
+    @field_validator("suggestions")
+    @classmethod
+    def _short_suggestions(cls, values: list[str]) -> list[str]:
+        cleaned = [v.strip() for v in values if v.strip()]
+        if any(len(v) > 80 for v in cleaned):
+            raise ValueError("each suggestion can be at most 80 characters")
+        return cleaned
 
 
 class OrgSettings(BaseModel):
@@ -37,6 +109,62 @@ class OrgSettings(BaseModel):
         description="Members can read the session notes written about them and add their own "
         "comment to any of them.",
     )
+    notes_needing_review: NotesNeedingReview = Field(
+        "billable",
+        description="Which signed session notes wait for a supervisor's review: none, the "
+        "billable ones, or all.",
+    )
+    billing_rules: list[BillingRule] = Field(
+        default_factory=_default_billing_rules,
+        description="How billable session notes become units: the first rule whose "
+        "modalities include the note's modality applies.",
+    )
+
+    timezone: str = Field(
+        "UTC",
+        max_length=60,
+        description="The organization's time zone (an IANA name such as America/Chicago): "
+        "appointment and group times are entered and shown in it, and stored in UTC.",
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, name: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("not a known time zone name") from None
+        return name
+
+    # Member data rights: how long a member's data is kept after they leave the programme.
+    retention_days_after_leaving: int = Field(
+        RETENTION_DAYS_DEFAULT,
+        ge=RETENTION_DAYS_MIN,
+        le=RETENTION_DAYS_MAX,
+        description="Days a member's data is kept after they leave the programme; then "
+        "`peerpath retention run` erases it (0: at the next run). The audit log stays.",
+    )
+
+    language_extra_terms: list[LanguageTerm] = Field(
+        default_factory=list,
+        max_length=LANGUAGE_MAX_TERMS,
+        description="The organization's own terms for the language assistant to flag.",
+    )
+    language_silenced: list[str] = Field(
+        default_factory=list,
+        description="Language assistant rule ids the organization has turned off.",
+    )
+
+    @field_validator("language_silenced")
+    @classmethod
+    def _known_rules(cls, values: list[str]) -> list[str]:
+        known = language_rule_ids()
+        unknown = [v for v in values if v not in known and not v.startswith("org.")]
+        if unknown:
+            raise ValueError(f"unknown rule id {unknown[0][:60]!r}")
+        return sorted(set(values))
 
     @field_validator("plan_signatures")
     @classmethod

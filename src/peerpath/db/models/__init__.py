@@ -1,6 +1,6 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
 
-from peerpath.db.models import trainer, workspace_groups, workspace_notes
+from peerpath.db.models import outcomes, rights, trainer, workspace_groups, workspace_notes
 from peerpath.db.models.accounts import (
     CaseloadAssignment,
     Invitation,
@@ -22,6 +22,7 @@ from peerpath.db.models.checkins import (
     ToolHelped,
     ToolUse,
 )
+from peerpath.db.models.outcomes import *  # noqa: F403
 from peerpath.db.models.plans import (
     ActionStep,
     CommunityPlace,
@@ -40,6 +41,7 @@ from peerpath.db.models.plans import (
     SupporterEntry,
     WellnessSection,
 )
+from peerpath.db.models.rights import *  # noqa: F403
 from peerpath.db.models.trainer import *  # noqa: F403
 from peerpath.db.models.workspace_groups import *  # noqa: F403
 from peerpath.db.models.workspace_notes import *  # noqa: F403
@@ -83,4 +85,5 @@ __all__ = [
     "UserSession",
     "WellnessSection",
 ]
-__all__ += trainer.__all__ + workspace_groups.__all__ + workspace_notes.__all__
+__all__ += rights.__all__ + trainer.__all__ + workspace_groups.__all__ + workspace_notes.__all__
+__all__ += outcomes.__all__

@@ -34,10 +34,9 @@ def test_admin_changes_plan_settings_and_the_change_is_audited(
     )
 
     assert response.status_code == 303
-    assert _settings(db, "harbor") == {
-        "plan_signatures": ["member", "peer_specialist", "supervisor"],
-        "plan_review_months": 9,
-    }
+    saved = _settings(db, "harbor")
+    assert saved["plan_signatures"] == ["member", "peer_specialist", "supervisor"]
+    assert saved["plan_review_months"] == 9
     assert _settings(db, "riverbend")["plan_review_months"] == 6  # another organization's own
     event = db.scalar(select(AuditEvent).where(AuditEvent.action == "update:settings"))
     assert event is not None
@@ -168,9 +167,8 @@ def test_stored_settings_that_no_longer_validate_fall_back_per_field(
         plan_signatures=["member", "supervisor"],
     )
 
-    assert _settings(db, "harbor") == {
-        "plan_signatures": ["member", "supervisor"],
-        "plan_review_months": 6,
-    }
+    saved = _settings(db, "harbor")
+    assert saved["plan_signatures"] == ["member", "supervisor"]  # still valid: kept
+    assert saved["plan_review_months"] == 6  # out of range now: the default
     client.login("harbor.admin")
     assert client.get("/admin/settings").status_code == 200
