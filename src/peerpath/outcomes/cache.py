@@ -91,7 +91,8 @@ def bump_all(session: Session) -> None:
 
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
-    orgs: set[int] = set()
+    """Note which organizations' counted data changed; the stamp is written at commit."""
+    orgs: set[int] = session.info.setdefault(_PENDING, set())
     dirty = [obj for obj in session.dirty if session.is_modified(obj)]
     # a deleted organization takes its version row with it (ON DELETE CASCADE)
     deleted = [obj for obj in session.deleted if not isinstance(obj, Organization)]
@@ -99,7 +100,20 @@ def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
         org = _org_of(obj)
         if org is not None:
             orgs.add(org)
-    bump(session, orgs)
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    """Stamp the changed organizations as the transaction's last write. On PostgreSQL the
+    version row is then locked only for the moment of the commit and always last, so writers
+    of one organization never hold it while they wait for another lock (no deadlock cycle)."""
+    session.flush()
+    bump(session, session.info.pop(_PENDING, set()))
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -237,3 +237,39 @@ def test_link_individual_note_to_group_session(
         ).status_code
         == 404
     )
+
+
+def test_individual_note_started_from_a_group_session_is_prefilled_and_linked(
+    client: Browser, demo: dict[str, User], db: Session
+) -> None:
+    session = _attended(db, demo["harbor.member1"])
+    member_id = demo["harbor.member1"].id
+    day = session.session_date.isoformat()
+    client.login("harbor.peer1")
+    form = client.get(
+        f"/members/{member_id}/notes/new?modality=group&contact_date={day}"
+        f"&group_session_id={session.id}"
+    ).text
+    assert f'name="group_session_id" value="{session.id}"' in form
+    assert f'value="{day}"' in form
+    saved = client.submit(
+        f"/members/{member_id}/notes",
+        {
+            "contact_date": day,
+            "modality": "group",
+            "purpose": "Talked about what the circle stirred up.",
+            "group_session_id": str(session.id),
+        },
+    )
+    assert saved.status_code == 303, saved.text[:500]
+    note_id = db.scalar(
+        select(SessionNote.id).where(
+            SessionNote.member_id == member_id, SessionNote.purpose.like("Talked about what%")
+        )
+    )
+    assert note_id is not None
+    linked = db.scalar(
+        select(GroupSessionNote.group_session_id).where(GroupSessionNote.session_note_id == note_id)
+    )
+    assert linked == session.id
+    assert "It refers to the group session." in client.get(saved.headers["location"]).text

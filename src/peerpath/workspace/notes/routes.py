@@ -8,6 +8,7 @@ that works without JavaScript. The API under /api/v1 calls the same service func
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any
 
@@ -104,6 +105,7 @@ def _form_values(form: FormData) -> dict[str, Any]:
     values["objective_ids"] = [
         int(v) for v in form.getlist("objective_ids") if isinstance(v, str) and v.isdigit()
     ]
+    values["group_session_id"] = _group_session_id(_text(form, "group_session_id"))
     return values
 
 
@@ -314,7 +316,39 @@ def new_note_page(request: Request, db: DbSession, viewer: Me, member_id: Record
         billable=True,
         objective_ids=[],
     )
+    # From a group session's "write an individual note" link: its day, modality group, and
+    # the session the note will refer to once it is saved.
+    query = request.query_params
+    if query.get("modality", "") in {m.value for m in NoteModality}:
+        values["modality"] = query["modality"]
+    day = query.get("contact_date", "")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) and day <= values["contact_date"]:
+        values["contact_date"] = day
+    values["group_session_id"] = _group_session_id(query.get("group_session_id", ""))
     return _form_page(request, db, member, note=None, values=values)
+
+
+def _group_session_id(raw: str) -> str:
+    raw = raw.strip()
+    return raw if raw.isdigit() and 0 < int(raw[:11]) <= MAX_ID else ""
+
+
+def _link_group_session(
+    request: Request, db: DbSession, viewer: Viewer, form: FormData, note: SessionNote
+) -> str:
+    """Refer the saved note to the group session it was started from; a message when that
+    could not be done (the note itself is saved either way)."""
+    from peerpath.workspace.groups.service import link_note
+
+    session_id = _group_session_id(_text(form, "group_session_id"))
+    if not session_id:
+        return ""
+    try:
+        with db.begin_nested():
+            link_note(db, viewer, int(session_id), note.id)
+    except (Invalid, Conflict, NotFound) as exc:
+        return f" It does not refer to the group session yet: {exc.message}"
+    return " It refers to the group session."
 
 
 @pages.post("/members/{member_id}/notes")
@@ -328,6 +362,7 @@ def new_note_submit(
         return edit_note_submit(request, db, viewer, int(draft_id), form)
     try:
         note = service.create_note(db, viewer, member.id, _validated(NoteIn, _note_data(form)))
+        linked = _link_group_session(request, db, viewer, form, note)
     except Invalid as exc:
         return _form_page(
             request,
@@ -339,7 +374,7 @@ def new_note_submit(
             error=exc.message,
             status_code=422,
         )
-    return redirect(f"/notes/{note.id}/edit", request, "Draft saved.")
+    return redirect(f"/notes/{note.id}/edit", request, "Draft saved." + linked)
 
 
 def _autosave_fragment(
@@ -462,6 +497,7 @@ def edit_note_submit(
             {**data, "version": int(version) if version.isdigit() and len(version) < 11 else 0},
         )
         service.update_note(db, viewer, note.id, patch)
+        linked = _link_group_session(request, db, viewer, form, note)
     except Invalid as exc:
         return _form_page(
             request,
@@ -475,7 +511,7 @@ def edit_note_submit(
         )
     if _text(form, "then") == "sign":
         return redirect(f"/notes/{note.id}#sign")
-    return redirect(f"/notes/{note.id}/edit", request, "Draft saved.")
+    return redirect(f"/notes/{note.id}/edit", request, "Draft saved." + linked)
 
 
 @pages.post("/notes/{note_id}/sign")
