@@ -7,8 +7,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 import peerpath.language
 from peerpath.language import CATEGORIES, evaluate, load_corpus
 
@@ -34,7 +32,6 @@ def test_language_package_imports_nothing_from_the_web_or_database() -> None:
                 assert not bad, f"{source.name} imports {name}"
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="the labelled corpus is not written yet")
 def test_quality_targets_on_the_tuning_corpus() -> None:
     items = load_corpus(CORPUS)
     assert len(items) >= 400
@@ -46,7 +43,6 @@ def test_quality_targets_on_the_tuning_corpus() -> None:
         assert score.tp + score.fn > 0, f"no labelled findings for {category}"
 
 
-@pytest.mark.skipif(not DEV2.exists(), reason="the second development set is not written yet")
 def test_quality_targets_on_the_second_development_set() -> None:
     items = load_corpus(DEV2)
     assert len(items) >= 200
