@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, Enum, ForeignKeyConstraint, MetaData
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -51,3 +52,30 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def str_enum(cls: type[enum.StrEnum], name: str) -> Enum:
+    """A string enum column stored as its values, with a CHECK constraint (no native type)."""
+    return Enum(
+        cls,
+        native_enum=False,
+        length=24,
+        values_callable=lambda items: [i.value for i in items],
+        validate_strings=True,
+        create_constraint=True,
+        name=name,
+    )
+
+
+def user_fk(table: str, column: str, name: str | None = None) -> ForeignKeyConstraint:
+    """(organization_id, column) -> users: the database refuses a link to another tenant."""
+    return ForeignKeyConstraint(
+        ["organization_id", column],
+        ["users.organization_id", "users.id"],
+        name=name or f"fk_{table}_{column.removesuffix('_id')}",
+    )
+
+
+def member_fk(table: str) -> ForeignKeyConstraint:
+    """The member a row belongs to, in the row's own organization."""
+    return user_fk(table, "member_id")

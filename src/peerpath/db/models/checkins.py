@@ -16,7 +16,6 @@ from sqlalchemy import (
     Enum,
     Float,
     ForeignKey,
-    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -26,15 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from peerpath.db.base import Base, UTCDateTime, utcnow
-
-
-def _member_fk(table: str) -> ForeignKeyConstraint:
-    return ForeignKeyConstraint(
-        ["organization_id", "member_id"],
-        ["users.organization_id", "users.id"],
-        name=f"fk_{table}_member",
-    )
+from peerpath.db.base import Base, UTCDateTime, member_fk, utcnow
 
 
 class CheckinPreference(Base):
@@ -43,7 +34,7 @@ class CheckinPreference(Base):
     __tablename__ = "checkin_preferences"
     __table_args__ = (
         UniqueConstraint("organization_id", "member_id"),
-        _member_fk("checkin_preferences"),
+        member_fk("checkin_preferences"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -62,7 +53,7 @@ class CheckIn(Base):
     __table_args__ = (
         UniqueConstraint("organization_id", "member_id", "day"),
         UniqueConstraint("organization_id", "id"),
-        _member_fk("checkins"),
+        member_fk("checkins"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -89,7 +80,7 @@ class ToolUse(Base):
     __tablename__ = "tool_uses"
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
-        _member_fk("tool_uses"),
+        member_fk("tool_uses"),
         Index("ix_tool_uses_member_day", "organization_id", "member_id", "used_on"),
     )
 
@@ -118,7 +109,7 @@ class JournalEntry(Base):
     __tablename__ = "journal_entries"
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
-        _member_fk("journal_entries"),
+        member_fk("journal_entries"),
         Index("ix_journal_entries_member_time", "organization_id", "member_id", "created_at"),
     )
 
@@ -142,7 +133,7 @@ class Setback(Base):
     __tablename__ = "setbacks"
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
-        _member_fk("setbacks"),
+        member_fk("setbacks"),
         Index("ix_setbacks_member_day", "organization_id", "member_id", "happened_on"),
     )
 
@@ -178,7 +169,7 @@ class MeasureResponse(Base):
     __tablename__ = "measure_responses"
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
-        _member_fk("measure_responses"),
+        member_fk("measure_responses"),
         Index(
             "ix_measure_responses_member",
             "organization_id",

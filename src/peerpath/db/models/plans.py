@@ -18,7 +18,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    Enum,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -29,27 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from peerpath.db.base import Base, UTCDateTime, utcnow
-
-
-def _member_fk(table: str) -> ForeignKeyConstraint:
-    return ForeignKeyConstraint(
-        ["organization_id", "member_id"],
-        ["users.organization_id", "users.id"],
-        name=f"fk_{table}_member",
-    )
-
-
-def _enum(cls: type[enum.StrEnum], name: str) -> Enum:
-    return Enum(
-        cls,
-        native_enum=False,
-        length=24,
-        values_callable=lambda items: [i.value for i in items],
-        validate_strings=True,
-        create_constraint=True,
-        name=name,
-    )
+from peerpath.db.base import Base, UTCDateTime, member_fk, str_enum, utcnow
 
 
 class Authored:
@@ -68,7 +47,7 @@ class MemberProfile(Authored, Base):
     __tablename__ = "member_profiles"
     __table_args__ = (
         UniqueConstraint("organization_id", "member_id"),
-        _member_fk("member_profiles"),
+        member_fk("member_profiles"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -95,14 +74,16 @@ class Strength(Authored, Base):
     __tablename__ = "strengths"
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
-        _member_fk("strengths"),
+        member_fk("strengths"),
         Index("ix_strengths_member", "organization_id", "member_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     member_id: Mapped[int] = mapped_column(Integer)
-    category: Mapped[StrengthCategory] = mapped_column(_enum(StrengthCategory, "strength_category"))
+    category: Mapped[StrengthCategory] = mapped_column(
+        str_enum(StrengthCategory, "strength_category")
+    )
     text: Mapped[str] = mapped_column(String(500))
 
 
@@ -119,7 +100,7 @@ class Goal(Authored, Base):
     __tablename__ = "goals"
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
-        _member_fk("goals"),
+        member_fk("goals"),
         Index("ix_goals_member", "organization_id", "member_id"),
     )
 
@@ -135,7 +116,7 @@ class Goal(Authored, Base):
     # People from the member's supporters map (supporter_entries) who help with this goal.
     supporter_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     status: Mapped[GoalStatus] = mapped_column(
-        _enum(GoalStatus, "goal_status"), default=GoalStatus.ACTIVE
+        str_enum(GoalStatus, "goal_status"), default=GoalStatus.ACTIVE
     )
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -186,7 +167,7 @@ class ActionStep(Authored, Base):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     objective_id: Mapped[int] = mapped_column(Integer, index=True)
     text: Mapped[str] = mapped_column(String(500))
-    who: Mapped[StepOwner] = mapped_column(_enum(StepOwner, "step_owner"), default=StepOwner.ME)
+    who: Mapped[StepOwner] = mapped_column(str_enum(StepOwner, "step_owner"), default=StepOwner.ME)
     who_detail: Mapped[str] = mapped_column(String(200), default="")
     when: Mapped[str] = mapped_column(String(120), default="")
     done: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -197,7 +178,7 @@ class DecisionWorksheet(Authored, Base):
     """Shared decision making, in the member's words."""
 
     __tablename__ = "decision_worksheets"
-    __table_args__ = (UniqueConstraint("organization_id", "id"), _member_fk("decision_worksheets"))
+    __table_args__ = (UniqueConstraint("organization_id", "id"), member_fk("decision_worksheets"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
@@ -216,7 +197,7 @@ class WellnessSection(Authored, Base):
     __tablename__ = "wellness_sections"
     __table_args__ = (
         UniqueConstraint("organization_id", "member_id", "key"),
-        _member_fk("wellness_sections"),
+        member_fk("wellness_sections"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -230,7 +211,7 @@ class SupporterEntry(Authored, Base):
     """A person in the member's circle (whether or not they have a peerpath account)."""
 
     __tablename__ = "supporter_entries"
-    __table_args__ = (UniqueConstraint("organization_id", "id"), _member_fk("supporter_entries"))
+    __table_args__ = (UniqueConstraint("organization_id", "id"), member_fk("supporter_entries"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
@@ -243,7 +224,7 @@ class SupporterEntry(Authored, Base):
 
 class CommunityPlace(Authored, Base):
     __tablename__ = "community_places"
-    __table_args__ = (UniqueConstraint("organization_id", "id"), _member_fk("community_places"))
+    __table_args__ = (UniqueConstraint("organization_id", "id"), member_fk("community_places"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
@@ -264,7 +245,7 @@ class PlanProposal(Base):
     __tablename__ = "plan_proposals"
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
-        _member_fk("plan_proposals"),
+        member_fk("plan_proposals"),
         Index("ix_plan_proposals_member_status", "organization_id", "member_id", "status"),
     )
 
@@ -279,7 +260,7 @@ class PlanProposal(Base):
     summary: Mapped[str] = mapped_column(String(300), default="")
     note: Mapped[str] = mapped_column(String(500), default="")
     status: Mapped[ProposalStatus] = mapped_column(
-        _enum(ProposalStatus, "proposal_status"), default=ProposalStatus.PENDING
+        str_enum(ProposalStatus, "proposal_status"), default=ProposalStatus.PENDING
     )
     proposed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -294,7 +275,7 @@ class PlanVersion(Base):
     __table_args__ = (
         UniqueConstraint("organization_id", "member_id", "number"),
         UniqueConstraint("organization_id", "id"),
-        _member_fk("plan_versions"),
+        member_fk("plan_versions"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     ForeignKey,
-    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -24,17 +23,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from peerpath.db.base import Base, UTCDateTime, utcnow
+from peerpath.db.base import Base, UTCDateTime, member_fk, utcnow
 
 __all__ = ["AmendmentRequest", "MemberDeparture"]
-
-
-def _member_fk(table: str) -> ForeignKeyConstraint:
-    return ForeignKeyConstraint(
-        ["organization_id", "member_id"],
-        ["users.organization_id", "users.id"],
-        name=f"fk_{table}_member",
-    )
 
 
 class AmendmentRequest(Base):
@@ -43,7 +34,7 @@ class AmendmentRequest(Base):
     __tablename__ = "amendment_requests"
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
-        _member_fk("amendment_requests"),
+        member_fk("amendment_requests"),
         Index(
             "ix_amendment_requests_record",
             "organization_id",
@@ -72,7 +63,7 @@ class MemberDeparture(Base):
     __tablename__ = "member_departures"
     __table_args__ = (
         UniqueConstraint("organization_id", "member_id"),
-        _member_fk("member_departures"),
+        member_fk("member_departures"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

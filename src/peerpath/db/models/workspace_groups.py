@@ -16,7 +16,6 @@ from datetime import date, datetime, time
 from sqlalchemy import (
     Boolean,
     Date,
-    Enum,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -28,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from peerpath.db.base import Base, UTCDateTime, utcnow
+from peerpath.db.base import Base, UTCDateTime, str_enum, user_fk, utcnow
 
 __all__ = [
     "APPOINTMENT_STATUS_LABELS",
@@ -43,31 +42,11 @@ __all__ = [
 ]
 
 
-def _enum(cls: type[enum.StrEnum], name: str) -> Enum:
-    return Enum(
-        cls,
-        native_enum=False,
-        length=24,
-        values_callable=lambda items: [i.value for i in items],
-        validate_strings=True,
-        create_constraint=True,
-        name=name,
-    )
-
-
-def _user_fk(table: str, column: str) -> ForeignKeyConstraint:
-    return ForeignKeyConstraint(
-        ["organization_id", column],
-        ["users.organization_id", "users.id"],
-        name=f"fk_{table}_{column.removesuffix('_id')}",
-    )
-
-
 class PeerGroup(Base):
     __tablename__ = "peer_groups"
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
-        _user_fk("peer_groups", "facilitator_id"),
+        user_fk("peer_groups", "facilitator_id"),
         Index("ix_peer_groups_org_active", "organization_id", "is_active"),
     )
 
@@ -97,7 +76,7 @@ class GroupMember(Base):
             name="fk_group_members_group",
             ondelete="CASCADE",
         ),
-        _user_fk("group_members", "member_id"),
+        user_fk("group_members", "member_id"),
         Index("ix_group_members_member", "member_id"),
     )
 
@@ -148,7 +127,7 @@ class GroupAttendance(Base):
             name="fk_group_attendance_session",
             ondelete="CASCADE",
         ),
-        _user_fk("group_attendance", "member_id"),
+        user_fk("group_attendance", "member_id"),
         Index("ix_group_attendance_member", "member_id"),
     )
 
@@ -217,8 +196,8 @@ class Appointment(Base):
     __tablename__ = "appointments"
     __table_args__ = (
         UniqueConstraint("organization_id", "id"),
-        _user_fk("appointments", "member_id"),
-        _user_fk("appointments", "peer_specialist_id"),
+        user_fk("appointments", "member_id"),
+        user_fk("appointments", "peer_specialist_id"),
         Index("ix_appointments_member_starts", "member_id", "starts_at"),
         Index("ix_appointments_peer_starts", "peer_specialist_id", "starts_at"),
     )
@@ -230,13 +209,13 @@ class Appointment(Base):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     modality: Mapped[AppointmentModality] = mapped_column(
-        _enum(AppointmentModality, "appointment_modality"), default=AppointmentModality.IN_PERSON
+        str_enum(AppointmentModality, "appointment_modality"), default=AppointmentModality.IN_PERSON
     )
     location: Mapped[str] = mapped_column(String(200), default="")
     # What the meeting is for, in the member's words.
     purpose: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[AppointmentStatus] = mapped_column(
-        _enum(AppointmentStatus, "appointment_status"), default=AppointmentStatus.SCHEDULED
+        str_enum(AppointmentStatus, "appointment_status"), default=AppointmentStatus.SCHEDULED
     )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Bumped on every change, so calendar apps replace the event they imported (SEQUENCE).

@@ -23,7 +23,6 @@ from datetime import date, datetime, time
 from sqlalchemy import (
     Boolean,
     Date,
-    Enum,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -35,7 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from peerpath.db.base import Base, UTCDateTime, utcnow
+from peerpath.db.base import Base, UTCDateTime, str_enum, utcnow
 
 __all__ = [
     "NoteAddendum",
@@ -48,18 +47,6 @@ __all__ = [
     "SessionNote",
     "SessionNoteObjective",
 ]
-
-
-def _enum(cls: type[enum.StrEnum], name: str) -> Enum:
-    return Enum(
-        cls,
-        native_enum=False,
-        length=24,
-        values_callable=lambda items: [i.value for i in items],
-        validate_strings=True,
-        create_constraint=True,
-        name=name,
-    )
 
 
 def _note_fk(table: str) -> ForeignKeyConstraint:
@@ -144,7 +131,7 @@ class SessionNote(Base):
     start_time: Mapped[time | None] = mapped_column(Time)
     end_time: Mapped[time | None] = mapped_column(Time)
     modality: Mapped[NoteModality] = mapped_column(
-        _enum(NoteModality, "note_modality"), default=NoteModality.IN_PERSON
+        str_enum(NoteModality, "note_modality"), default=NoteModality.IN_PERSON
     )
     location: Mapped[str] = mapped_column(String(200), default="")
     intervention: Mapped[str] = mapped_column(Text, default="")
@@ -154,7 +141,7 @@ class SessionNote(Base):
     next_steps: Mapped[str] = mapped_column(Text, default="")
     billable: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[NoteStatus] = mapped_column(
-        _enum(NoteStatus, "note_status"), default=NoteStatus.DRAFT
+        str_enum(NoteStatus, "note_status"), default=NoteStatus.DRAFT
     )
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -236,7 +223,7 @@ class NoteReview(Base):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     note_id: Mapped[int] = mapped_column(Integer)
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    decision: Mapped[ReviewDecision] = mapped_column(_enum(ReviewDecision, "review_decision"))
+    decision: Mapped[ReviewDecision] = mapped_column(str_enum(ReviewDecision, "review_decision"))
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
