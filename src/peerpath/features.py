@@ -23,6 +23,10 @@ FEATURES: tuple[str, ...] = (
     "peerpath.assistant",
     "peerpath.rights",
     "peerpath.outcomes",
+    "peerpath.sharing.grants",
+    "peerpath.sharing.supporters",
+    "peerpath.sharing.emergency",
+    "peerpath.sharing.part2",
 )
 
 

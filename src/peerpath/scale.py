@@ -27,6 +27,7 @@ from peerpath.db.models import (
     MemberProfile,
     Organization,
     Role,
+    SharingGrant,
     SupervisionAssignment,
     User,
 )
@@ -340,7 +341,26 @@ def _people(ctx: ScaleContext, password: str) -> dict[str, int]:
     counts["supervision_assignments"] = ctx.insert(supervision, supervision_rows, "people")
     counts["caseload_assignments"] = ctx.insert(caseload, caseload_rows, "people")
     counts["member_profiles"] = ctx.insert(profiles, profile_rows, "people")
+    counts["sharing_grants"] = _enrolment_grants(ctx)
     return counts
+
+
+def _enrolment_grants(ctx: ScaleContext) -> int:
+    """Each member starts with the organization's enrolment defaults, as the app writes them
+    for a member account it creates (peerpath.core.access.enrolment_default_grants)."""
+    from peerpath.core.access import enrolment_default_grants
+
+    next_grant = ctx.next_id(SharingGrant)
+
+    def rows() -> Iterator[dict[str, Any]]:
+        nonlocal next_grant
+        for org, member_id in ctx.members():
+            for row in enrolment_default_grants(org.id, member_id, {}):
+                row["id"] = next_grant
+                next_grant += 1
+                yield row
+
+    return ctx.insert(SharingGrant, rows(), "sharing")
 
 
 AUDIT_ACTIONS = (

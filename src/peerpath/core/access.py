@@ -1,26 +1,55 @@
 """THE access policy: every read or write of a member's data is decided here, and audited here.
 
-Deny by default. A viewer's relationship to a member (self, assigned peer specialist, that
-specialist's supervisor, same-organization admin, linked supporter) grants a fixed set of
-(section, action) pairs; anything else is refused. A refusal answers NotFound, the same as a
-record that does not exist, so existence never leaks across people or organizations.
+Deny by default. Two things decide together:
+
+- the viewer's relationship to the member (self, assigned peer specialist, that specialist's
+  supervisor, same-organization admin, other staff, linked supporter) says which
+  (section, action) pairs are *possible* for them at all (CAPABILITIES);
+- the member's own sharing grants (db.models.sharing.SharingGrant) say which sections they
+  have *shared* with this viewer today: by name, or as "whoever is my peer specialist" /
+  "my peer specialist's supervisor". Nobody but the member reads a section without a grant in
+  force (not revoked, not past its expiry date), with one exception: staff may open the crisis
+  plan in an emergency by giving a reason (EmergencyAccess), which the member is told about.
+
+A refusal answers NotFound, the same as a record that does not exist, so existence never leaks
+across people or organizations. Grants are read fresh on every request (a per-database-session
+cache is dropped on every flush), so a revocation ends access at the next request, including
+for sessions that are already signed in.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, false, select
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    event,
+    false,
+    insert,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Mapper, Session
 
 from peerpath.core import audit
 from peerpath.core.audit import Viewer
 from peerpath.core.errors import Forbidden, NotFound
+from peerpath.db.base import utcnow
 from peerpath.db.models import (
     CaseloadAssignment,
+    EmergencyAccess,
     JournalEntry,
+    Organization,
+    RecipientKind,
     Role,
+    SharingGrant,
     SupervisionAssignment,
     SupporterLink,
     User,
@@ -48,36 +77,57 @@ class Action(enum.StrEnum):
     SIGN = "sign"
 
 
+# The sections a member can share; profile (who they are) and the audit log are not grants.
+SHAREABLE: tuple[Section, ...] = (
+    Section.PLAN,
+    Section.WELLNESS_PLAN,
+    Section.CRISIS_PLAN,
+    Section.CHECKINS,
+    Section.MEASURES,
+    Section.JOURNAL,
+    Section.NOTES,
+)
+STAFF_ROLES = (Role.PEER_SPECIALIST, Role.SUPERVISOR, Role.ADMIN, Role.TRAINEE)
+
+
 class Relation(enum.StrEnum):
     SELF = "self"
     ASSIGNED_PEER = "assigned_peer_specialist"
     SUPERVISOR = "supervisor_of_assigned_peer_specialist"
     ADMIN = "admin"
+    OTHER_STAFF = "other_staff"  # same organization, no relationship: named grants only
     SUPPORTER = "linked_supporter"
     NONE = "none"
 
 
 R, W, S = Action.READ, Action.WRITE, Action.SIGN
 PLAN_PARTS = (Section.PLAN, Section.WELLNESS_PLAN, Section.CRISIS_PLAN)
-GRANTS: dict[Relation, frozenset[tuple[Section, Action]]] = {
+_READ_SHARED = frozenset((section, R) for section in SHAREABLE)
+# What each relationship can do at most. Every section but PROFILE also needs a grant in force
+# (or, for the crisis plan, an emergency opening); `can` checks both.
+CAPABILITIES: dict[Relation, frozenset[tuple[Section, Action]]] = {
     Relation.SELF: frozenset((s, a) for s in Section for a in Action),
     Relation.ASSIGNED_PEER: frozenset(
-        {(Section.PROFILE, R), (Section.NOTES, R), (Section.NOTES, W), (Section.PLAN, S)}
-        | {(part, a) for part in PLAN_PARTS for a in (R, W)}
-        # Progress conversations: the peer specialist reads check-ins and scores, never
-        # writes them. The journal stays private except entries the member shares one by one.
-        | {(Section.CHECKINS, R), (Section.MEASURES, R)}
+        {(Section.PROFILE, R), (Section.NOTES, W), (Section.PLAN, S)}
+        # For anyone but the member, a write to the plan becomes a proposal they decide on.
+        | {(part, W) for part in PLAN_PARTS}
+        | _READ_SHARED
     ),
-    Relation.SUPERVISOR: frozenset(
-        {(Section.PROFILE, R), (Section.NOTES, R), (Section.PLAN, S)}
-        | {(part, R) for part in PLAN_PARTS}
-    ),
-    # Admins manage accounts: they see who a member is, never what a member wrote.
-    Relation.ADMIN: frozenset({(Section.PROFILE, R), (Section.PROFILE, W)}),
-    # Until members can grant more (the sharing issue), a supporter sees only who invited them.
-    Relation.SUPPORTER: frozenset({(Section.PROFILE, R)}),
+    Relation.SUPERVISOR: frozenset({(Section.PROFILE, R), (Section.PLAN, S)} | _READ_SHARED),
+    # Admins manage accounts: they see who a member is, and what a member shares with them.
+    Relation.ADMIN: frozenset({(Section.PROFILE, R), (Section.PROFILE, W)} | _READ_SHARED),
+    # Other staff see a member's name only while the member shares something with them.
+    Relation.OTHER_STAFF: frozenset({(Section.PROFILE, R)} | _READ_SHARED),
+    Relation.SUPPORTER: frozenset({(Section.PROFILE, R)} | _READ_SHARED),
     Relation.NONE: frozenset(),
 }
+EMERGENCY_RELATIONS = (
+    Relation.ASSIGNED_PEER,
+    Relation.SUPERVISOR,
+    Relation.ADMIN,
+    Relation.OTHER_STAFF,
+)
+EMERGENCY_HOURS = 4
 
 
 def relation_to_member(db: Session, viewer: User, member: User) -> Relation:
@@ -104,19 +154,192 @@ def relation_to_member(db: Session, viewer: User, member: User) -> Relation:
                 SupporterLink.member_id == member.id,
             )
         )
-        if link is not None:
-            return Relation.SUPPORTER
+        return Relation.SUPPORTER if link is not None else Relation.NONE
+    if viewer.role in STAFF_ROLES:
+        return Relation.OTHER_STAFF
     return Relation.NONE
 
 
 def can(db: Session, viewer: User, member: User, section: Section, action: Action) -> bool:
     """The decision alone, without audit: for showing or hiding a link, never for data."""
+    return (section, action) in allowed(db, viewer, member)
+
+
+def allowed(db: Session, viewer: User, member: User) -> frozenset[tuple[Section, Action]]:
+    """Every (section, action) `viewer` may do on `member`'s record right now."""
     relation = relation_to_member(db, viewer, member)
-    if relation == Relation.SELF and section == Section.NOTES:
+    if relation == Relation.SELF:
         # Transparency: members read the notes about them (and comment on them) unless their
         # organization has turned that off. Members never write the notes themselves.
-        return action == Action.READ and _members_read_notes(member)
-    return (section, action) in GRANTS[relation]
+        notes = {(Section.NOTES, Action.READ)} if _members_read_notes(member) else set()
+        return frozenset(
+            {pair for pair in CAPABILITIES[relation] if pair[0] != Section.NOTES} | notes
+        )
+    possible = CAPABILITIES[relation]
+    if not possible:
+        return frozenset()
+    shared, emergency = _shared_now(db, viewer, member, relation)
+    open_sections = set(shared)
+    if emergency:
+        open_sections.add(Section.CRISIS_PLAN)
+    if relation != Relation.OTHER_STAFF or shared:
+        # Staff with no relationship learn who a member is only through a grant to them.
+        open_sections.add(Section.PROFILE)
+    return frozenset(
+        (section, action)
+        for section, action in possible
+        if section in open_sections
+        # An emergency opening is for reading the crisis plan, nothing more.
+        and (section in shared or section == Section.PROFILE or action == Action.READ)
+    )
+
+
+def org_today(organization: Organization) -> date:
+    """Today in the organization's time zone: a grant "until 30 June" lasts all of 30 June."""
+    from peerpath.core.org_settings import org_settings
+
+    return datetime.now(ZoneInfo(org_settings(organization).timezone)).date()
+
+
+def grant_in_force(today: date) -> ColumnElement[bool]:
+    return and_(
+        SharingGrant.revoked_at.is_(None),
+        or_(SharingGrant.expires_on.is_(None), SharingGrant.expires_on >= today),
+    )
+
+
+_CACHE_KEY = "peerpath.access.shared"
+
+
+def shared_sections(
+    db: Session, viewer: User, member: User, relation: Relation | None = None
+) -> frozenset[Section]:
+    """The sections `member` shares with `viewer` today, through grants in force."""
+    if relation is None:
+        relation = relation_to_member(db, viewer, member)
+    if relation == Relation.SELF:
+        return frozenset(SHAREABLE)
+    if relation == Relation.NONE:
+        return frozenset()
+    return _shared_now(db, viewer, member, relation)[0]
+
+
+def _shared_now(
+    db: Session, viewer: User, member: User, relation: Relation
+) -> tuple[frozenset[Section], bool]:
+    """(sections shared with the viewer today, crisis plan opened in an emergency), read once
+    per database session until the next flush or commit."""
+    cache: dict[tuple[int, int], tuple[frozenset[Section], bool]] = db.info.setdefault(
+        _CACHE_KEY, {}
+    )
+    key = (viewer.id, member.id)
+    if key in cache:
+        return cache[key]
+    matches = [
+        and_(
+            SharingGrant.recipient_kind.in_((RecipientKind.STAFF, RecipientKind.SUPPORTER)),
+            SharingGrant.recipient_user_id == viewer.id,
+        )
+    ]
+    if relation == Relation.ASSIGNED_PEER:
+        matches.append(SharingGrant.recipient_kind == RecipientKind.MY_PEER_SPECIALIST)
+    elif relation == Relation.SUPERVISOR:
+        matches.append(SharingGrant.recipient_kind == RecipientKind.MY_SUPERVISOR)
+    rows = db.scalars(
+        select(SharingGrant.section)
+        .where(
+            SharingGrant.organization_id == member.organization_id,
+            SharingGrant.member_id == member.id,
+            grant_in_force(org_today(member.organization)),
+            or_(*matches),
+        )
+        .distinct()
+    ).all()
+    known = {section.value for section in SHAREABLE}
+    shared = frozenset(Section(value) for value in rows if value in known)
+    emergency = (
+        Section.CRISIS_PLAN not in shared
+        and relation in EMERGENCY_RELATIONS
+        and emergency_open(db, viewer, member)
+    )
+    cache[key] = (shared, emergency)
+    return cache[key]
+
+
+def emergency_open(db: Session, viewer: User, member: User) -> bool:
+    """Has `viewer` opened `member`'s crisis plan in an emergency, still within its hours?"""
+    return (
+        db.scalar(
+            select(EmergencyAccess.id)
+            .where(
+                EmergencyAccess.organization_id == member.organization_id,
+                EmergencyAccess.member_id == member.id,
+                EmergencyAccess.staff_id == viewer.id,
+                EmergencyAccess.expires_at > utcnow(),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_shared_sections(session: Session, flush_context: object) -> None:
+    # A grant written, revoked or expired in this session is seen by the next decision.
+    session.info.pop(_CACHE_KEY, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_after_commit(session: Session) -> None:
+    session.info.pop(_CACHE_KEY, None)
+
+
+def enrolment_default_grants(
+    organization_id: int, member_id: int, stored_settings: dict[str, Any] | None
+) -> list[dict[str, Any]]:
+    """The grant rows a new member starts with: the organization's enrolment defaults."""
+    from peerpath.core.org_settings import OrgSettings, SharingDefaults
+
+    try:
+        defaults = OrgSettings.model_validate(
+            {"sharing_defaults": (stored_settings or {}).get("sharing_defaults", {})}
+        ).sharing_defaults
+    except ValueError:
+        defaults = SharingDefaults()
+    now = utcnow()
+    return [
+        {
+            "organization_id": organization_id,
+            "member_id": member_id,
+            "recipient_kind": kind,
+            "recipient_user_id": None,
+            "section": section,
+            "purpose": "ongoing_support",
+            "purpose_detail": "",
+            "expires_on": None,
+            "from_defaults": True,
+            "created_at": now,
+        }
+        for kind, sections in (
+            (RecipientKind.MY_PEER_SPECIALIST, defaults.my_peer_specialist),
+            (RecipientKind.MY_SUPERVISOR, defaults.my_supervisor),
+        )
+        for section in sections
+    ]
+
+
+@event.listens_for(User, "after_insert")
+def _grant_enrolment_defaults(mapper: Mapper[User], connection: Connection, user: User) -> None:
+    """Every new member account starts with the organization's enrolment defaults as grants,
+    however it was made (admin screen, invitation, demo, tests)."""
+    if user.role != Role.MEMBER:
+        return
+    stored = connection.scalar(
+        select(Organization.settings).where(Organization.id == user.organization_id)
+    )
+    rows = enrolment_default_grants(user.organization_id, user.id, stored)
+    if rows:
+        connection.execute(insert(SharingGrant), rows)
 
 
 def _members_read_notes(member: User) -> bool:
@@ -135,24 +358,49 @@ def notes_member_ids(viewer: Viewer) -> Select[int]:
     )
     if not user.is_active:
         return members.where(false())
-    assigned = select(CaseloadAssignment.member_id).where(
-        CaseloadAssignment.organization_id == user.organization_id
+    if user.role == Role.MEMBER:
+        if _members_read_notes(user):
+            return members.where(User.id == user.id)
+        return members.where(false())
+    org = user.organization_id
+    notes_grants = select(SharingGrant.member_id).where(
+        SharingGrant.organization_id == org,
+        SharingGrant.section == Section.NOTES.value,
+        grant_in_force(org_today(user.organization)),
     )
-    if user.role == Role.PEER_SPECIALIST:
-        return members.where(
-            User.id.in_(assigned.where(CaseloadAssignment.peer_specialist_id == user.id))
+    named = notes_grants.where(
+        SharingGrant.recipient_kind.in_((RecipientKind.STAFF, RecipientKind.SUPPORTER)),
+        SharingGrant.recipient_user_id == user.id,
+    )
+    if user.role == Role.SUPPORTER:
+        linked = select(SupporterLink.member_id).where(
+            SupporterLink.organization_id == org, SupporterLink.supporter_id == user.id
         )
-    if user.role == Role.SUPERVISOR:
+        return members.where(User.id.in_(named), User.id.in_(linked))
+    if user.role not in STAFF_ROLES:
+        return members.where(false())
+    assigned = select(CaseloadAssignment.member_id).where(CaseloadAssignment.organization_id == org)
+    mine = None
+    if user.role == Role.PEER_SPECIALIST:
+        mine = and_(
+            User.id.in_(assigned.where(CaseloadAssignment.peer_specialist_id == user.id)),
+            User.id.in_(
+                notes_grants.where(SharingGrant.recipient_kind == RecipientKind.MY_PEER_SPECIALIST)
+            ),
+        )
+    elif user.role == Role.SUPERVISOR:
         supervised = select(SupervisionAssignment.peer_specialist_id).where(
-            SupervisionAssignment.organization_id == user.organization_id,
+            SupervisionAssignment.organization_id == org,
             SupervisionAssignment.supervisor_id == user.id,
         )
-        return members.where(
-            User.id.in_(assigned.where(CaseloadAssignment.peer_specialist_id.in_(supervised)))
+        mine = and_(
+            User.id.in_(assigned.where(CaseloadAssignment.peer_specialist_id.in_(supervised))),
+            User.id.in_(
+                notes_grants.where(SharingGrant.recipient_kind == RecipientKind.MY_SUPERVISOR)
+            ),
         )
-    if user.role == Role.MEMBER and _members_read_notes(user):
-        return members.where(User.id == user.id)
-    return members.where(false())
+    by_name = User.id.in_(named)
+    return members.where(by_name if mine is None else or_(mine, by_name))
 
 
 def member_for_viewer(
@@ -216,6 +464,7 @@ def shared_journal_entry_for_viewer(
             and entry is not None
             and entry.shared_with_peer_at is not None
         )
+        or (member is not None and can(db, viewer.user, member, Section.JOURNAL, Action.READ))
     )
     audit.record(
         db,

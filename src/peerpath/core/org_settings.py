@@ -64,6 +64,46 @@ RETENTION_DAYS_MIN = 0
 RETENTION_DAYS_MAX = 36500
 
 
+# Sharing: which sections a new member's record shares at enrolment, per role-relative
+# recipient. Written as the member's own grants when the account is made; the member can
+# change every one of them on their sharing page.
+ShareableSectionName = Literal[
+    "plan", "wellness_plan", "crisis_plan", "checkins", "measures", "journal", "notes"
+]
+
+
+PEER_DEFAULTS: tuple[ShareableSectionName, ...] = (
+    "plan",
+    "wellness_plan",
+    "crisis_plan",
+    "checkins",
+    "measures",
+    "notes",
+)
+SUPERVISOR_DEFAULTS: tuple[ShareableSectionName, ...] = (
+    "plan",
+    "wellness_plan",
+    "crisis_plan",
+    "notes",
+)
+
+
+class SharingDefaults(BaseModel):
+    my_peer_specialist: list[ShareableSectionName] = Field(
+        default_factory=lambda: list(PEER_DEFAULTS),
+        description="Sections shared with whoever is the member's peer specialist.",
+    )
+    my_supervisor: list[ShareableSectionName] = Field(
+        default_factory=lambda: list(SUPERVISOR_DEFAULTS),
+        description="Sections shared with the supervisor of the member's peer specialist.",
+    )
+
+    @field_validator("my_peer_specialist", "my_supervisor")
+    @classmethod
+    def _no_repeats(cls, values: list[str]) -> list[str]:
+        return list(dict.fromkeys(values))
+
+
 LANGUAGE_TERM_PATTERN = r"^[A-Za-z][A-Za-z0-9' -]{0,58}[A-Za-z0-9]$|^[A-Za-z]$"
 LANGUAGE_MAX_TERMS = 200
 
@@ -145,6 +185,13 @@ class OrgSettings(BaseModel):
         le=RETENTION_DAYS_MAX,
         description="Days a member's data is kept after they leave the programme; then "
         "`peerpath retention run` erases it (0: at the next run). The audit log stays.",
+    )
+
+    sharing_defaults: SharingDefaults = Field(
+        default_factory=SharingDefaults,
+        description="What a new member's record shares at enrolment (the member can change "
+        "each choice): sections shared with their peer specialist and with that specialist's "
+        "supervisor. Journal entries are never shared by default unless listed here.",
     )
 
     language_extra_terms: list[LanguageTerm] = Field(

@@ -56,6 +56,13 @@ REGISTRY: tuple[MemberTable, ...] = (
     MemberTable("group_members", "Peer groups I belong to", S.PROFILE),
     MemberTable("group_attendance", "Group attendance", S.PROFILE),
     MemberTable("amendment_requests", "My comments and amendment requests", S.PROFILE),
+    # --- sharing, consent and disclosures ---
+    MemberTable("sharing_grants", "What I share, with whom", S.PROFILE),
+    MemberTable("emergency_accesses", "Emergency openings of my crisis plan", S.PROFILE),
+    MemberTable("supporter_invitations", "Supporters I invited", S.PROFILE, omit=_TOKENS),
+    MemberTable("part2_consents", "My consents to disclose protected records", S.PROFILE),
+    MemberTable("part2_records", "Records under 42 CFR Part 2 protection", S.PROFILE),
+    MemberTable("disclosures", "Disclosures of my records outside the organization", S.PROFILE),
     MemberTable("user_sessions", "Signed-in sessions", S.PROFILE, "user_id", omit=_TOKENS),
     MemberTable("api_tokens", "API tokens", S.PROFILE, "user_id", omit=_TOKENS),
     MemberTable("invitations", "Invitations to peerpath", S.PROFILE, "user_id", omit=_TOKENS),

@@ -17,11 +17,11 @@ from peerpath.db.models import User
     [
         ("harbor.member1", Relation.SELF),
         ("harbor.peer1", Relation.ASSIGNED_PEER),
-        ("harbor.peer2", Relation.NONE),
+        ("harbor.peer2", Relation.OTHER_STAFF),
         ("harbor.supervisor", Relation.SUPERVISOR),
         ("harbor.admin", Relation.ADMIN),
         ("harbor.supporter1", Relation.SUPPORTER),
-        ("harbor.trainee1", Relation.NONE),
+        ("harbor.trainee1", Relation.OTHER_STAFF),
         ("harbor.member2", Relation.NONE),
         ("riverbend.admin", Relation.NONE),
         ("riverbend.peer1", Relation.NONE),

@@ -1,6 +1,13 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
 
-from peerpath.db.models import outcomes, rights, trainer, workspace_groups, workspace_notes
+from peerpath.db.models import (
+    outcomes,
+    rights,
+    sharing,
+    trainer,
+    workspace_groups,
+    workspace_notes,
+)
 from peerpath.db.models.accounts import (
     CaseloadAssignment,
     Invitation,
@@ -42,6 +49,7 @@ from peerpath.db.models.plans import (
     WellnessSection,
 )
 from peerpath.db.models.rights import *  # noqa: F403
+from peerpath.db.models.sharing import *  # noqa: F403
 from peerpath.db.models.trainer import *  # noqa: F403
 from peerpath.db.models.workspace_groups import *  # noqa: F403
 from peerpath.db.models.workspace_notes import *  # noqa: F403
@@ -87,3 +95,4 @@ __all__ = [
 ]
 __all__ += rights.__all__ + trainer.__all__ + workspace_groups.__all__ + workspace_notes.__all__
 __all__ += outcomes.__all__
+__all__ += sharing.__all__

@@ -6,17 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from peerpath.core import access
-from peerpath.core.access import Action, Relation, Section
+from peerpath.core.access import Section
 from peerpath.core.audit import Viewer
+from peerpath.db.base import utcnow
 from peerpath.db.models import (
     AuditEvent,
     MemberProfile,
     PlanProposal,
     ProposalStatus,
+    RecipientKind,
+    SharingGrant,
     SupporterEntry,
     User,
     WellnessSection,
@@ -437,12 +439,20 @@ def test_each_section_key_is_checked_with_its_own_access_section(
 
 
 def test_viewer_allowed_wellness_but_not_crisis_sees_only_wellness_sections(
-    client: Browser, demo: dict[str, User], db: Session, monkeypatch: pytest.MonkeyPatch
+    client: Browser, demo: dict[str, User], db: Session
 ) -> None:
     member = demo["harbor.member1"]
-    grants = dict(access.GRANTS)
-    grants[Relation.SUPERVISOR] = grants[Relation.SUPERVISOR] - {(Section.CRISIS_PLAN, Action.READ)}
-    monkeypatch.setattr(access, "GRANTS", grants)
+    # The member stops sharing the crisis plan with their peer specialist's supervisor.
+    db.execute(
+        update(SharingGrant)
+        .where(
+            SharingGrant.member_id == member.id,
+            SharingGrant.recipient_kind == RecipientKind.MY_SUPERVISOR,
+            SharingGrant.section == Section.CRISIS_PLAN.value,
+        )
+        .values(revoked_at=utcnow())
+    )
+    db.commit()
     client.login("harbor.supervisor")
     page = client.get(f"/members/{member.id}/wellness")
     assert page.status_code == 200

@@ -1,0 +1,1 @@
+"""Emergency access to a crisis plan: staff give a reason; the member is told."""

@@ -1,0 +1,1 @@
+"""The member's sharing grants: the sharing page, its API, and the enrolment defaults."""

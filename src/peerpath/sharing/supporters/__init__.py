@@ -1,0 +1,1 @@
+"""Supporters: invitations, linking by username, and the supporter's own view."""
