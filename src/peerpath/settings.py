@@ -83,6 +83,27 @@ class Settings(BaseSettings):
         "pg_restore", description="pg_restore executable used by `peerpath restore` on PostgreSQL."
     )
     log_level: str = Field("info", description="Log level for the server (debug, info, warning).")
+    smtp_host: str = Field(
+        "",
+        description="SMTP server for outgoing mail (supporter invitations). Empty: no mail is "
+        "sent by SMTP, and the person inviting hands over the link themself.",
+    )
+    smtp_port: int = Field(587, ge=1, le=65535, description="Port of the SMTP server.")
+    smtp_username: str = Field(
+        "", description="User name for the SMTP server. Empty: send without signing in."
+    )
+    smtp_password: str = Field("", description="Password for the SMTP server.")
+    smtp_starttls: bool = Field(
+        True, description="Switch the SMTP connection to TLS (STARTTLS) before sending."
+    )
+    mail_from: str = Field(
+        "peerpath@localhost", description="The From address of the mail peerpath sends."
+    )
+    mail_outbox_dir: str = Field(
+        "",
+        description="Folder where mail is written as .eml files instead of being sent (for "
+        "development and tests). When set, it is used instead of SMTP.",
+    )
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

@@ -343,21 +343,25 @@ RULES: dict[tuple[str, str], Rule] = {
     ("PATCH", "/api/v1/admin/settings"): role("admin"),
     # --- plan: wellness and crisis plan ---
     ("GET", "/my-wellness-plan"): role("member"),
+    # The demo's member1 shares the crisis plan (only) with supporter1.
     ("GET", "/members/{member_id}/wellness"): only(
-        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+        "harbor.member1", "harbor.peer1", "harbor.supervisor", "harbor.supporter1"
     ),
+    # The demo's member1 shares the crisis plan (only) with supporter1.
     ("GET", "/members/{member_id}/wellness/print"): only(
-        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+        "harbor.member1", "harbor.peer1", "harbor.supervisor", "harbor.supporter1"
     ),
+    # The demo's member1 shares the crisis plan (only) with supporter1.
     ("GET", "/members/{member_id}/crisis/print"): only(
-        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+        "harbor.member1", "harbor.peer1", "harbor.supervisor", "harbor.supporter1"
     ),
     ("GET", "/members/{member_id}/wellness/{section_key}"): only(
         "harbor.member1", "harbor.peer1", "harbor.supervisor"
     ),
     ("POST", "/members/{member_id}/wellness/{section_key}"): only("harbor.member1", "harbor.peer1"),
+    # The demo's member1 shares the crisis plan (only) with supporter1.
     ("GET", "/api/v1/members/{member_id}/wellness"): only(
-        "harbor.member1", "harbor.peer1", "harbor.supervisor"
+        "harbor.member1", "harbor.peer1", "harbor.supervisor", "harbor.supporter1"
     ),
     ("GET", "/api/v1/members/{member_id}/wellness/{section_key}"): only(
         "harbor.member1", "harbor.peer1", "harbor.supervisor"

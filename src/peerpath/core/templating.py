@@ -44,6 +44,8 @@ NAV_BY_ROLE: dict[Role, tuple[NavItem, ...]] = {
         NavItem("My appointments", "/appointments"),
         NavItem("Notes about me", "/my-notes"),
         NavItem("Who viewed my record", "/me/record-views"),
+        NavItem("My supporters", "/me/supporters"),
+        NavItem("Sharing", "/me/sharing"),
     ),
     Role.PEER_SPECIALIST: (
         NavItem("My caseload", "/caseload"),
@@ -51,12 +53,14 @@ NAV_BY_ROLE: dict[Role, tuple[NavItem, ...]] = {
         NavItem("Appointments", "/appointments"),
         NavItem("Groups", "/groups"),
         NavItem("Search notes", "/notes/search"),
+        NavItem("Shared with me", "/shared-with-me"),
         NavItem("Exam practice", "/training"),
     ),
     Role.SUPERVISOR: (
         NavItem("Supervision", "/supervision"),
         NavItem("Notes to review", "/supervision/queue"),
         NavItem("Search notes", "/notes/search"),
+        NavItem("Shared with me", "/shared-with-me"),
         NavItem("Outcomes", "/outcomes"),
         NavItem("Question bank", "/training/bank"),
     ),

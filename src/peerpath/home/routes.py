@@ -53,10 +53,11 @@ def supervision(request: Request, db: DbSession, viewer: SupervisorViewer) -> Re
 
 @pages.get("/supporting")
 def supporting(request: Request, db: DbSession, viewer: SupporterViewer) -> Response:
+    # Each member who linked this supporter, with only the sections shared with them today.
     return render(
         request,
         "home/supporting.html",
-        {"title": "People I support", "members": service.members(db, viewer)},
+        {"title": "People I support", "supported": service.supporting(db, viewer)},
     )
 
 

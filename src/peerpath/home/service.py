@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -32,6 +33,9 @@ from peerpath.db.models import (
     User,
 )
 from peerpath.plans.versions.service import ReviewState, review_from
+
+if TYPE_CHECKING:
+    from peerpath.sharing.supporters.service import Supported
 
 RECORD_VIEWS_LIMIT = 200
 
@@ -64,7 +68,7 @@ def member_overview(db: Session, viewer: Viewer, member_id: int) -> MemberOvervi
         member=member,
         peer_specialist=db.get(User, peer_id) if peer_id else None,
         supporters=supporters,
-        sections=access.GRANTS[relation],
+        sections=access.allowed(db, viewer.user, member),
         member_since=member.created_at.strftime("%B %Y"),
         relation_name=str(relation),
     )
@@ -72,6 +76,13 @@ def member_overview(db: Session, viewer: Viewer, member_id: int) -> MemberOvervi
 
 def members(db: Session, viewer: Viewer) -> Sequence[User]:
     return access.members_for_viewer(db, viewer)
+
+
+def supporting(db: Session, viewer: Viewer) -> list[Supported]:
+    """The supporter's home: the members who linked them and what each shares with them today."""
+    from peerpath.sharing.supporters.service import supported_members
+
+    return supported_members(db, viewer)
 
 
 ATTENTION_LABELS = {
@@ -294,6 +305,8 @@ ACTION_WORDS = {
     "read:wellness_plan": "opened your wellness plan",
     "write:wellness_plan": "suggested or made a change to your wellness plan",
     "read:crisis_plan": "opened your crisis plan",
+    "emergency:crisis_plan": "opened your crisis plan in an emergency, giving a reason",
+    "read:emergency_form": "looked at the form for opening your crisis plan in an emergency",
     "write:crisis_plan": "suggested or made a change to your crisis plan",
     "read:checkins": "looked at your check-ins or progress",
     "write:checkins": "added to your check-ins",

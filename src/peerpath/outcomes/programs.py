@@ -193,3 +193,23 @@ def end_enrollment(
     )
     db.flush()
     return enrollment
+
+
+def set_part2(db: Session, viewer: Viewer, program: Program, is_part2: bool) -> Program:
+    """Mark (or unmark) a programme as a 42 CFR Part 2 programme. Records its members create
+    from then on, while enrolled, are tagged (peerpath.sharing.part2.tagging); tags already
+    written stay. Audited, also when nothing changes."""
+    _admin(viewer)
+    before = program.is_part2
+    program.is_part2 = is_part2
+    audit.record(
+        db,
+        viewer=viewer,
+        action="write:program",
+        record_type="program",
+        record_id=program.id,
+        allowed=True,
+        detail=f"42 CFR Part 2: {'yes' if before else 'no'} -> {'yes' if is_part2 else 'no'}",
+    )
+    db.flush()
+    return program

@@ -234,10 +234,35 @@ def export_zip(data: dict[str, Any]) -> bytes:
         username=account["username"],
         organization=data["organization"],
     )
+    if data.get("disclosure"):
+        # A copy made for someone else (peerpath.sharing.part2): who it is for, and the
+        # 42 CFR Part 2 notice first when protected records are in it.
+        readme = _disclosure_preamble(data) + readme
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2))
         archive.writestr("README.txt", readme)
     return buffer.getvalue()
+
+
+def _disclosure_preamble(data: dict[str, Any]) -> str:
+    import textwrap
+
+    from peerpath.sharing.part2.service import NOTICE_TITLE
+
+    disclosure = data["disclosure"]
+    lines = []
+    if data.get("part2_notice"):
+        lines += [NOTICE_TITLE.upper(), "", textwrap.fill(data["part2_notice"], 78), ""]
+    lines += [
+        textwrap.fill(
+            f"Made by {data['account']['display_name']} for {disclosure['recipient']}, "
+            f"for this purpose: {disclosure['purpose']}",
+            78,
+        ),
+        "",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def export_filename(data: dict[str, Any]) -> str:

@@ -31,6 +31,7 @@ from peerpath.plans.versions.schemas import (
     SignRequest,
     VersionRead,
 )
+from peerpath.sharing.grants import defaults as sharing_defaults
 
 pages = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
 api = APIRouter(route_class=UnitOfWorkRoute, tags=["plan"])
@@ -228,6 +229,13 @@ def export_download(db: DbSession, viewer: Me, member_id: RecordId) -> Response:
 # ---- organization settings (admins) -----------------------------------------------------------
 
 
+def _sharing_form(settings: OrgSettings) -> dict[str, list[str]]:
+    return {
+        sharing_defaults.form_field(group): list(sections)
+        for group, sections in settings.sharing_defaults.model_dump().items()
+    }
+
+
 def _settings_page(
     request: Request,
     settings: OrgSettings,
@@ -250,7 +258,10 @@ def _settings_page(
             or {
                 "plan_signatures": list(settings.plan_signatures),
                 "plan_review_months": str(settings.plan_review_months),
+                **_sharing_form(settings),
             },
+            "sharing_groups": sharing_defaults.GROUPS,
+            "sharing_sections": sharing_defaults.SECTION_LABELS,
             "months_min": REVIEW_MONTHS_MIN,
             "months_max": REVIEW_MONTHS_MAX,
         },
@@ -270,21 +281,40 @@ def settings_submit(
     viewer: AdminViewer,
     plan_signatures: Annotated[list[str] | None, Form()] = None,
     plan_review_months: FormStr = "",
+    sharing_defaults_shown: FormStr = "",
+    sharing_defaults_my_peer_specialist: Annotated[list[str] | None, Form()] = None,
+    sharing_defaults_my_supervisor: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    data = {
+    data: dict[str, Any] = {
         "plan_signatures": [s[:40] for s in (plan_signatures or [])][:10],
         "plan_review_months": plan_review_months[:20],
     }
+    # Unticked boxes send nothing: the hidden field says the sharing boxes were on the form.
+    sharing = {
+        "my_peer_specialist": [s[:40] for s in (sharing_defaults_my_peer_specialist or [])][:20],
+        "my_supervisor": [s[:40] for s in (sharing_defaults_my_supervisor or [])][:20],
+    }
+    if sharing_defaults_shown:
+        data["sharing_defaults"] = sharing
     try:
         service.update_settings(db, viewer, data)
     except Invalid as exc:
+        current = service.settings_for_admin(db, viewer)
         return _settings_page(
             request,
-            service.settings_for_admin(db, viewer),
+            current,
             status_code=422,
             errors=exc.errors,
             error=exc.message,
-            form=data,
+            form={
+                "plan_signatures": data["plan_signatures"],
+                "plan_review_months": data["plan_review_months"],
+                **(
+                    {sharing_defaults.form_field(g): v for g, v in sharing.items()}
+                    if sharing_defaults_shown
+                    else _sharing_form(current)
+                ),
+            },
         )
     return redirect("/admin/settings", request, "Settings saved.")
 

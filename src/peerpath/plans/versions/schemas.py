@@ -153,12 +153,20 @@ class ComparisonRead(BaseModel):
 class OrgSettingsRead(BaseModel):
     plan_signatures: list[str]
     plan_review_months: int
+    sharing_defaults: dict[str, list[str]] = Field(
+        description="Sections a new member shares at enrolment, per recipient "
+        "(my_peer_specialist, my_supervisor)."
+    )
 
     @classmethod
     def of(cls, settings: OrgSettings) -> OrgSettingsRead:
         return cls(
             plan_signatures=list(settings.plan_signatures),
             plan_review_months=settings.plan_review_months,
+            sharing_defaults={
+                group: list(sections)
+                for group, sections in settings.sharing_defaults.model_dump().items()
+            },
         )
 
 
@@ -174,6 +182,12 @@ class OrgSettingsPatch(BaseModel):
         '"peer_specialist"]. "member" is always one of them.',
     )
     plan_review_months: Any = Field(None, description="Months until review, 1 to 36.")
+    sharing_defaults: Any = Field(
+        None,
+        description='What a new member shares at enrolment, e.g. {"my_peer_specialist": '
+        '["plan", "crisis_plan"], "my_supervisor": []}. A group left out stays as it is; '
+        "members who already joined keep their own choices.",
+    )
 
     def changes(self) -> dict[str, Any]:
         return self.model_dump(exclude_unset=True)

@@ -1248,6 +1248,12 @@ def validate_settings(current: OrgSettings, data: Mapping[str, Any]) -> OrgSetti
                 )
             else:
                 values["plan_signatures"] = raw
+    if "sharing_defaults" in data:
+        from peerpath.sharing.grants.defaults import check_sharing_defaults
+
+        values["sharing_defaults"] = check_sharing_defaults(
+            current, data["sharing_defaults"], errors
+        )
     if errors:
         raise Invalid("Some settings need another look. Nothing was changed.", errors=errors)
     return OrgSettings.model_validate(values)

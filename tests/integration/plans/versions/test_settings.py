@@ -100,6 +100,17 @@ def test_api_settings_read_and_patch(client: Browser, demo: dict[str, User], db:
     assert client.get("/api/v1/admin/settings").json() == {
         "plan_signatures": ["member", "peer_specialist"],
         "plan_review_months": 6,
+        "sharing_defaults": {
+            "my_peer_specialist": [
+                "plan",
+                "wellness_plan",
+                "crisis_plan",
+                "checkins",
+                "measures",
+                "notes",
+            ],
+            "my_supervisor": ["plan", "wellness_plan", "crisis_plan", "notes"],
+        },
     }
 
     changed = client.api("PATCH", "/api/v1/admin/settings", json={"plan_review_months": 12})

@@ -367,6 +367,16 @@ def test_people_outside_the_plan_get_404_everywhere(
     actor: str, client: Browser, demo: dict[str, User], db: Session
 ) -> None:
     member = demo["harbor.member1"]
+    # The demo's member1 shares the crisis plan with supporter1: here they share nothing.
+    db.execute(
+        update(SharingGrant)
+        .where(
+            SharingGrant.member_id == member.id,
+            SharingGrant.recipient_kind == RecipientKind.SUPPORTER,
+        )
+        .values(revoked_at=utcnow())
+    )
+    db.commit()
     before = _rows_by_key(db, member)
     client.login(actor)
     base = f"/members/{member.id}"
