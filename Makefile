@@ -6,7 +6,7 @@ RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: run test lint types pytest lock clean
+.PHONY: run test lint types pytest lock audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ types: $(DEV_STAMP)
 
 pytest: $(DEV_STAMP)
 	$(BIN)/pytest
+
+## Known vulnerabilities in the locked dependencies (pip-audit; says so when it cannot check).
+audit: $(DEV_STAMP)
+	$(BIN)/python scripts/audit_deps.py
 
 ## Re-pin every dependency (run after changing pyproject.toml's dependencies).
 lock: | $(BIN)/python

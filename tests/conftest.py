@@ -29,6 +29,10 @@ from peerpath.db.session import Database, make_engine
 from peerpath.demo import DEMO_PASSWORD, load_demo
 from peerpath.settings import Settings
 
+# Everything the suite logs is written to a file and scanned at the end of the run for demo
+# journal text, the demo password and token-shaped secrets (issue 10: nothing private in logs).
+pytest_plugins = ["tests.security.log_scan"]
+
 POSTGRES_URL = os.environ.get("PEERPATH_TEST_POSTGRES_URL", "")
 POSTGRES_SKIP = (
     "PostgreSQL half skipped: set PEERPATH_TEST_POSTGRES_URL "

@@ -7,14 +7,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from peerpath import __version__
@@ -22,6 +23,7 @@ from peerpath.core.crypto import load_keyring
 from peerpath.core.errors import DomainError, EditConflict, Unauthenticated
 from peerpath.core.middleware import CsrfProtect, SecurityHeaders
 from peerpath.core.net import wants_json
+from peerpath.core.openapi import install as install_openapi
 from peerpath.core.templating import render
 from peerpath.db.session import Database
 from peerpath.settings import Settings, get_settings
@@ -61,6 +63,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     _include_routers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_error_handlers(app)
+    install_openapi(app)
     app.add_middleware(
         CsrfProtect, secret=app.state.secret_key, cookie_secure=settings.cookie_secure
     )
@@ -91,8 +94,22 @@ def _include_routers(app: FastAPI) -> None:
                 if isinstance(route, APIRoute)
                 for method in route.methods or ()
             ]
+    app.include_router(_health_router())
+    table.append(("GET", "/healthz"))
     # Every (method, path) the app serves: the authorization matrix test checks each one.
     app.state.route_table = sorted(set(table))
+
+
+def _health_router() -> APIRouter:
+    """GET /healthz: "ok", touching no database and no session. A load balancer's liveness
+    check, and the floor the load benchmark (benchmarks/load.py) measures pages against."""
+    router = APIRouter()
+
+    @router.get("/healthz", include_in_schema=False)
+    def healthz() -> PlainTextResponse:
+        return PlainTextResponse("ok", headers={"Cache-Control": "no-store"})
+
+    return router
 
 
 def _error_response(
@@ -132,6 +149,18 @@ def _install_error_handlers(app: FastAPI) -> None:
                 "fields": sorted(set(exc.current) | set(exc.yours)),
             },
             status_code=409,
+        )
+
+    @app.exception_handler(StaleDataError)
+    async def saved_at_the_same_moment(request: Request, exc: StaleDataError) -> Response:
+        # Two saves of one record passed the version check at the same moment; the database
+        # let the first one land and refused this one (nothing was overwritten).
+        return _error_response(
+            request,
+            409,
+            "Someone else saved this at the same moment. Nothing was overwritten: open it "
+            "again to see the newest version, then make your change.",
+            None,
         )
 
     @app.exception_handler(DomainError)

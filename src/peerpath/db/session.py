@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from peerpath.settings import Settings
 
@@ -29,11 +31,13 @@ def make_engine(
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+            # A failed statement's values (a member's words) never reach error text or logs.
+            hide_parameters=True,
             **pool,
         )
         _configure_sqlite(engine, busy_timeout_ms)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -60,6 +64,13 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _pool_capacity(engine: Engine) -> int | None:
+    pool = engine.pool
+    if isinstance(pool, QueuePool):
+        return pool.size() + max(0, int(getattr(pool, "_max_overflow", 0)))
+    return None
+
+
 class Database:
     """One engine and its session factory for the lifetime of an app or a CLI command."""
 
@@ -73,6 +84,29 @@ class Database:
             single_connection=single_connection,
         )
         self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
+        # How many web requests may hold a connection at once: the app's pool (one SQLite
+        # connection, or PostgreSQL's pool_size + max_overflow). None (CLI, tests): no limit.
+        self._slots = _pool_capacity(self.engine) if single_connection else None
+        self._turns: asyncio.Semaphore | None = None
+
+    @asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        """Wait for a free connection on the event loop, before a request takes a worker thread.
+
+        A request that waits for a pooled connection inside a worker thread holds that thread,
+        while the requests that have the connections need a thread for each next step
+        (dependencies, handler, commit). With more waiting requests than threads (64 writers,
+        40 threads) nobody moves until the pool's 30-second timeout, and then most get a 503
+        (tests/reliability/test_concurrency.py). Waiting here costs no thread and is first
+        come, first served. The web request wrapper (core/unit_of_work.py) enters this.
+        """
+        if self._slots is None:
+            yield
+            return
+        if self._turns is None:
+            self._turns = asyncio.Semaphore(self._slots)
+        async with self._turns:
+            yield
 
     @contextmanager
     def session_scope(self) -> Iterator[Session]:

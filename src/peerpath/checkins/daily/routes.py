@@ -787,6 +787,8 @@ def api_checkins(
 @api.post(
     "/members/{member_id}/checkins",
     response_model=CheckinSaved,
+    # 201 for the day's first check-in, 200 when it replaces that day's (a double submit).
+    responses={201: {"model": CheckinSaved, "description": "The day's first check-in."}},
     dependencies=[Depends(write_gate)],
 )
 def api_save_checkin(

@@ -26,7 +26,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from peerpath.db.base import Base, UTCDateTime, member_fk, str_enum, utcnow
 
@@ -39,6 +39,14 @@ class Authored:
     updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 (a class-level directive)
+        # The UPDATE says "WHERE version = <the version I read>": on PostgreSQL two saves
+        # that both passed the Python version check cannot both land (the second matches no
+        # row and answers 409); on SQLite BEGIN IMMEDIATE already serializes them.
+        table = cls.__table__  # type: ignore[attr-defined]
+        return {"version_id_col": table.c.version, "version_id_generator": False}
 
 
 class MemberProfile(Authored, Base):

@@ -113,6 +113,11 @@ class GroupSession(Base):
     note_updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Saves check the version they read in the UPDATE itself (see plans.Authored).
+    __mapper_args__ = {  # noqa: RUF012 (read once by the mapper)
+        "version_id_col": version,
+        "version_id_generator": False,
+    }
 
 
 class GroupAttendance(Base):

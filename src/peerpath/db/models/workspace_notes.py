@@ -147,6 +147,11 @@ class SessionNote(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Saves check the version they read in the UPDATE itself (see plans.Authored).
+    __mapper_args__ = {  # noqa: RUF012 (read once by the mapper)
+        "version_id_col": version,
+        "version_id_generator": False,
+    }
 
     @property
     def minutes(self) -> int | None:

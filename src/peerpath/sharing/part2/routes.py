@@ -13,6 +13,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.exc import SQLAlchemyError
 
 from peerpath.checkins.journal.routes import AppKeyring
 from peerpath.core.access import Action
@@ -21,7 +23,7 @@ from peerpath.core.deps import AdminViewer, DbSession, Me, MemberViewer, RecordI
 from peerpath.core.errors import Invalid
 from peerpath.core.templating import redirect, render, templates
 from peerpath.core.unit_of_work import UnitOfWorkRoute
-from peerpath.db.models import RecipientKind, User
+from peerpath.db.models import RecipientKind, Role, User
 from peerpath.outcomes import programs
 from peerpath.rights import export
 from peerpath.sharing.part2 import service
@@ -57,12 +59,18 @@ def _notice_for(request: Request, member_id: int) -> str | None:
     viewer is a supporter and what the member shares with them holds Part 2 records."""
     db = getattr(request.state, "db", None)
     viewer: Viewer | None = getattr(request.state, "viewer", None)
-    if db is None or viewer is None:
+    if db is None or viewer is None or sa_inspect(viewer.user).detached:
+        # An error page rendered after the request's session ended shows no record.
         return None
-    member = db.get(User, member_id)
-    if member is None or member.organization_id != viewer.org_id:
+    try:
+        if viewer.user.role != Role.SUPPORTER:
+            return None
+        member = db.get(User, member_id)
+        if member is None or member.organization_id != viewer.org_id:
+            return None
+        return service.notice_for(db, viewer.user, member)
+    except SQLAlchemyError:
         return None
-    return service.notice_for(db, viewer.user, member)
 
 
 templates.env.globals["part2_notice_for"] = _notice_for
