@@ -23,6 +23,7 @@ class UnitOfWorkRoute(APIRoute):
             # (see Database.turn: 64 writers against 40 threads otherwise stall).
             async with database.turn():
                 db = database.sessionmaker()
+                db.info["database"] = database
                 request.state.db = db
                 try:
                     response = await handler(request)

@@ -64,6 +64,32 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _make_reader(url: str, busy_timeout_ms: int) -> Engine:
+    """SQLite connections for long read-only work: deferred transactions that take no lock
+    (WAL readers never block the writer and are never blocked by it), and refuse writes."""
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+        hide_parameters=True,
+        pool_size=2,
+        max_overflow=2,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA query_only=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
 def _pool_capacity(engine: Engine) -> int | None:
     pool = engine.pool
     if isinstance(pool, QueuePool):
@@ -88,6 +114,13 @@ class Database:
         # connection, or PostgreSQL's pool_size + max_overflow). None (CLI, tests): no limit.
         self._slots = _pool_capacity(self.engine) if single_connection else None
         self._turns: asyncio.Semaphore | None = None
+        # The web server on SQLite reads long reports on connections of their own (long_read).
+        self._reader: sessionmaker[Session] | None = None
+        if single_connection and self.engine.dialect.name == "sqlite":
+            self._reader = sessionmaker(
+                bind=_make_reader(str(self.engine.url), settings.sqlite_busy_timeout_ms),
+                expire_on_commit=False,
+            )
 
     @asynccontextmanager
     async def turn(self) -> AsyncIterator[None]:
@@ -109,6 +142,46 @@ class Database:
             yield
 
     @contextmanager
+    def long_read(self, db: Session) -> Iterator[Session]:
+        """A session for long read-only work inside a web request (an uncached report).
+
+        On SQLite every request transaction holds the one write lock from its first query to
+        its commit (BEGIN IMMEDIATE), so a report computed for a second would hold up every
+        other request in every worker. Here the request's transaction is committed first (its
+        audit row stands), the request gives its turn to the next one (Database.turn), and
+        the report reads on a connection of its own in a plain read transaction. PostgreSQL,
+        tests and the CLI have no single write lock: the request's own session is used.
+        """
+        if self._reader is None:
+            yield db
+            return
+        db.commit()
+        with self._stepped_out():
+            reader = self._reader()
+            try:
+                yield reader
+            finally:
+                reader.rollback()
+                reader.close()
+
+    @contextmanager
+    def _stepped_out(self) -> Iterator[None]:
+        """From a request's worker thread: give its turn back while it needs no connection."""
+        from anyio import from_thread
+
+        turns = self._turns
+        try:
+            if turns is not None:
+                from_thread.run_sync(turns.release)
+        except RuntimeError:  # not in a request's worker thread: nothing to give back
+            turns = None
+        try:
+            yield
+        finally:
+            if turns is not None:
+                from_thread.run(turns.acquire)
+
+    @contextmanager
     def session_scope(self) -> Iterator[Session]:
         """A unit of work: commit on success, roll back on any error."""
         session = self.sessionmaker()
@@ -123,3 +196,17 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._reader is not None:
+            bind = self._reader.kw["bind"]
+            bind.dispose()
+
+
+@contextmanager
+def long_read(db: Session) -> Iterator[Session]:
+    """Database.long_read for the web request that `db` belongs to; elsewhere `db` itself."""
+    database = db.info.get("database")
+    if database is None:
+        yield db
+        return
+    with database.long_read(db) as reader:
+        yield reader
