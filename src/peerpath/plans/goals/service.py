@@ -151,7 +151,9 @@ def plan_overview(db: Session, viewer: Viewer, member_id: int) -> PlanView:
     proposals = common.pending_proposals(db, member)
     from peerpath.plans.versions.service import plan_status  # the versions area builds on us
 
-    status = plan_status(db, member)
+    # The versions area only builds the live snapshot when it cannot tell "changed since
+    # signed" from its cache; then it takes the goals from the tree this page already has.
+    status = plan_status(db, member, parts={"goals": lambda: _goals_snapshot_of(db, goals)})
     return PlanView(
         status_message=status.message,
         review_message=status.review.message,
@@ -1197,7 +1199,12 @@ def member_name(db: Session, member_id: int) -> str:
 
 
 def _goals_snapshot(db: Session, member: User) -> list[dict[str, Any]]:
-    nodes = _goal_nodes(db, member)
+    return _goals_snapshot_of(db, _goal_nodes(db, member))
+
+
+def _goals_snapshot_of(db: Session, nodes: Sequence[GoalNode]) -> list[dict[str, Any]]:
+    """The goals part of the snapshot from a goal tree already built (all the member's
+    goals, as `_goal_nodes` returns them)."""
     names = common.author_names(
         db,
         [
@@ -1663,11 +1670,11 @@ def _goal_nodes(db: Session, member: User, *, only: Goal | None = None) -> list[
     objectives = (
         list(
             db.scalars(
+                # By goal alone: the composite foreign key keeps an objective in its goal's
+                # organization, and SQLite, given the organization too, reads all of its
+                # objectives instead of using the goal_id index.
                 select(Objective)
-                .where(
-                    Objective.organization_id == member.organization_id,
-                    Objective.goal_id.in_(goal_ids),
-                )
+                .where(Objective.goal_id.in_(goal_ids))
                 .order_by(Objective.position, Objective.id)
             ).all()
         )
@@ -1678,11 +1685,8 @@ def _goal_nodes(db: Session, member: User, *, only: Goal | None = None) -> list[
     steps = (
         list(
             db.scalars(
-                select(ActionStep)
-                .where(
-                    ActionStep.organization_id == member.organization_id,
-                    ActionStep.objective_id.in_(objective_ids),
-                )
+                select(ActionStep)  # by objective alone, as above
+                .where(ActionStep.objective_id.in_(objective_ids))
                 .order_by(ActionStep.position, ActionStep.id)
             ).all()
         )

@@ -19,14 +19,23 @@ import difflib
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import (
+    CompoundSelect,
+    Integer,
+    Select,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    union_all,
+)
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from peerpath.core import access, audit
 from peerpath.core.access import Action, Relation, Section
@@ -41,7 +50,21 @@ from peerpath.core.org_settings import (
     org_settings,
 )
 from peerpath.db.base import utcnow
-from peerpath.db.models import PlanSignature, PlanVersion, Role, User
+from peerpath.db.models import (
+    ActionStep,
+    CommunityPlace,
+    DecisionWorksheet,
+    Goal,
+    MemberProfile,
+    Objective,
+    PlanSignature,
+    PlanVersion,
+    Role,
+    Strength,
+    SupporterEntry,
+    User,
+    WellnessSection,
+)
 from peerpath.plans import common
 from peerpath.plans.vocabulary import CHIME, DIMENSIONS
 
@@ -130,9 +153,20 @@ def plain(value: object) -> Any:
     return json.loads(json.dumps(value, default=_json_default))
 
 
-def build_snapshot(db: Session, member: User) -> dict[str, Any]:
-    """The whole live plan as plain data, one key per registered part. Not audited."""
-    return {name: plain(common.SNAPSHOT_PARTS[name](db, member)) for name in part_names()}
+PartBuilders = Mapping[str, Callable[[], Any]]
+
+
+def build_snapshot(db: Session, member: User, parts: PartBuilders | None = None) -> dict[str, Any]:
+    """The whole live plan as plain data, one key per registered part. Not audited.
+
+    `parts` may hand over a part the caller can build more cheaply from data it has already
+    loaded (the plan page passes the goal tree it shows); it must return what the registered
+    part would."""
+    given = parts or {}
+    return {
+        name: plain(given[name]() if name in given else common.SNAPSHOT_PARTS[name](db, member))
+        for name in part_names()
+    }
 
 
 def fingerprint(snapshot: Mapping[str, Any]) -> str:
@@ -451,15 +485,18 @@ class VersionView:
         return f"Waiting for {signer_labels(self.awaiting)} to sign"
 
 
-def _versions(db: Session, member: User) -> list[PlanVersion]:
+def _versions(db: Session, member: User, *, snapshots: bool = False) -> list[PlanVersion]:
+    """The member's versions, newest first. Without `snapshots`, each snapshot loads only
+    when read (a list of versions does not need them, and there may be many)."""
+    query = select(PlanVersion)
+    if not snapshots:
+        query = query.options(defer(PlanVersion.snapshot))
     return list(
         db.scalars(
-            select(PlanVersion)
-            .where(
+            query.where(
                 PlanVersion.organization_id == member.organization_id,
                 PlanVersion.member_id == member.id,
-            )
-            .order_by(PlanVersion.number.desc())
+            ).order_by(PlanVersion.number.desc())
         ).all()
     )
 
@@ -636,20 +673,26 @@ class PlanStatus:
         return f"Version {self.latest.number} is signed and matches the plan as it is now."
 
 
-def plan_status(db: Session, member: User, today: date | None = None) -> PlanStatus:
+def plan_status(
+    db: Session,
+    member: User,
+    today: date | None = None,
+    *,
+    live: Mapping[str, Any] | None = None,
+    parts: PartBuilders | None = None,
+) -> PlanStatus:
     """The plan's versions, whether the live draft changed since the newest one, and review.
 
-    Stable signature for other areas (the plan overview uses it). Not audited: call only
-    after the access policy has allowed reading this member's plan.
+    Stable signature for other areas (the plan overview uses it). `live` is the live
+    snapshot when the caller has built it already; `parts` as for `build_snapshot`. Not
+    audited: call only after the access policy has allowed reading this member's plan.
     """
     views = version_views(db, member)
     latest = views[0] if views else None
     complete = next((v for v in views if v.completed_at is not None), None)
     changed = False
     if latest is not None:
-        version = db.get(PlanVersion, latest.id)
-        assert version is not None
-        changed = bool(compare_snapshots(version.snapshot or {}, build_snapshot(db, member)))
+        changed = draft_changed(db, member, latest, live=live, parts=parts)
     return PlanStatus(
         latest=latest,
         latest_complete=complete,
@@ -657,6 +700,135 @@ def plan_status(db: Session, member: User, today: date | None = None) -> PlanSta
         review=review_from(complete.review_due if complete else None, today),
         versions=views,
     )
+
+
+# ---- "changed since signed", cheaply -------------------------------------------------------
+#
+# Comparing the live plan with the newest version means building the whole snapshot (every
+# part's queries and data) and flattening both sides: too much for every view of the plan
+# page. So the answer is kept per process, keyed by what the snapshot is made of: every plan
+# row of the member (table, id, `version`, `updated_at`, authors) and the authors' names,
+# which the snapshot shows. Every edit moves a row's `version` on (`common.touch`), a new
+# item adds a row and a removal takes one away, so the key changes whenever the snapshot
+# could, and a kept answer is never out of date. The version's id, number and time of
+# creation are part of the key as well (a new signature makes a new version).
+
+# The snapshot parts whose data comes only from the tables in `_live_rows`. If an area
+# registers another part, the answer is worked out on every call instead of kept.
+KEYED_PARTS = frozenset({"profile", "strengths", "supporters", "goals", "decisions", "wellness"})
+_CHANGED_MAX = 10_000  # entries (a few hundred bytes each); then start afresh
+_changed_cache: dict[tuple[object, ...], bool] = {}
+
+
+def _rows_of(
+    model: Any,  # a plan table's mapped class (all are `Authored`)
+    tag: int,
+) -> Select[Any]:
+    return select(
+        literal_column(str(tag)).label("tag"),
+        model.id,
+        model.version,
+        model.updated_at,
+        model.created_by_id,
+        model.updated_by_id,
+    )
+
+
+def _live_rows_query() -> CompoundSelect[Any]:
+    org, member_id = bindparam("org", type_=Integer), bindparam("member", type_=Integer)
+    owned: tuple[Any, ...] = (
+        MemberProfile,
+        Strength,
+        Goal,
+        DecisionWorksheet,
+        WellnessSection,
+        SupporterEntry,
+        CommunityPlace,
+    )
+    queries: list[Select[Any]] = [
+        _rows_of(model, tag).where(model.organization_id == org, model.member_id == member_id)
+        for tag, model in enumerate(owned)
+    ]
+    # Objectives and steps are found through the member's goals alone: their composite
+    # foreign keys keep them in their goal's organization, and SQLite, given the
+    # organization as well, would read every objective of the organization.
+    goal_ids = select(Goal.id).where(Goal.organization_id == org, Goal.member_id == member_id)
+    objective_ids = select(Objective.id).where(Objective.goal_id.in_(goal_ids))
+    queries.append(_rows_of(Objective, len(owned)).where(Objective.goal_id.in_(goal_ids)))
+    queries.append(
+        _rows_of(ActionStep, len(owned) + 1).where(ActionStep.objective_id.in_(objective_ids))
+    )
+    return union_all(*queries)
+
+
+# Built once: making (and finding in SQLAlchemy's cache) a nine-part query costs more than
+# running it.
+_LIVE_ROWS = _live_rows_query()
+
+
+def _live_rows(db: Session, member: User) -> list[tuple[Any, ...]]:
+    """(table, id, version, updated_at, created_by_id, updated_by_id) of every row the
+    member's snapshot is built from (the same rows the parts read), in one query."""
+    found = db.execute(_LIVE_ROWS, {"org": member.organization_id, "member": member.id})
+    return [tuple(row) for row in found.all()]
+
+
+def live_key(db: Session, member: User) -> str:
+    """A digest that changes whenever the member's live snapshot could: a row added, removed
+    or edited, or an author's name changed. Two queries, no snapshot."""
+    rows = sorted(
+        (tag, row_id, version, str(updated_at), created_by, updated_by)
+        for tag, row_id, version, updated_at, created_by, updated_by in _live_rows(db, member)
+    )
+    names = common.author_names(db, [i for row in rows for i in row[4:]])
+    text = repr((rows, sorted(names.items())))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _part_keys(snapshot: Mapping[str, Any], name: str) -> list[str]:
+    if name not in snapshot:
+        return []
+    return [line.key for line in flatten(snapshot.get(name), labels=labels_for(name))]
+
+
+def same_plan(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """Whether `compare_snapshots(old, new)` would find no change, without working out the
+    changes: the parts' flattened lines are simply equal."""
+    return all(_part_keys(old, n) == _part_keys(new, n) for n in dict.fromkeys([*old, *new]))
+
+
+def draft_changed(
+    db: Session,
+    member: User,
+    latest: VersionView,
+    *,
+    live: Mapping[str, Any] | None = None,
+    parts: PartBuilders | None = None,
+) -> bool:
+    """Whether the live plan says something the version `latest` does not. Not audited."""
+    cache_key: tuple[object, ...] | None = None
+    if set(part_names()) <= KEYED_PARTS:
+        cache_key = (
+            str(db.get_bind().engine.url),
+            member.id,
+            latest.id,
+            latest.number,
+            str(latest.created_at),
+            live_key(db, member),
+        )
+        known = _changed_cache.get(cache_key)
+        if known is not None:
+            return known
+    version = db.get(PlanVersion, latest.id)
+    assert version is not None
+    if live is None:
+        live = build_snapshot(db, member, parts)
+    changed = not same_plan(version.snapshot or {}, live)
+    if cache_key is not None:
+        if len(_changed_cache) >= _CHANGED_MAX:
+            _changed_cache.clear()
+        _changed_cache[cache_key] = changed
+    return changed
 
 
 # ---- reading ------------------------------------------------------------------------------
@@ -738,7 +910,7 @@ def print_live(db: Session, viewer: Viewer, member_id: int) -> PrintView:
     names = _readable_parts(
         db, viewer, member, list(snapshot), record_type="plan_print", record_id=member_id
     )
-    status = plan_status(db, member)
+    status = plan_status(db, member, live=snapshot)
     return PrintView(
         member=member,
         parts=part_views(snapshot, names),
@@ -858,7 +1030,7 @@ def start_signature(
     if (
         latest is not None
         and latest.completed_at is None
-        and not compare_snapshots(latest.snapshot or {}, snapshot)
+        and same_plan(latest.snapshot or {}, snapshot)
     ):
         who = signer_labels(_views(db, [latest])[0].awaiting)
         raise Conflict(
@@ -1141,7 +1313,7 @@ def export_plan(db: Session, viewer: Viewer, member_id: int) -> dict[str, Any]:
     """The live plan and every version with its signatures, as one JSON-able document."""
     member = common.plan_member(db, viewer, member_id, record_type="plan_export")
     snapshot = build_snapshot(db, member)
-    versions = _versions(db, member)
+    versions = _versions(db, member, snapshots=True)
     names = _readable_parts(
         db,
         viewer,
@@ -1152,7 +1324,7 @@ def export_plan(db: Session, viewer: Viewer, member_id: int) -> dict[str, Any]:
     )
     shown = set(names)
     views = {v.id: v for v in _views(db, versions)}
-    status = plan_status(db, member)
+    status = plan_status(db, member, live=snapshot)
     document = {
         "format": "peerpath-plan-export/1",
         "exported_at": utcnow().isoformat(),
