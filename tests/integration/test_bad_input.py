@@ -141,6 +141,8 @@ def test_odd_numbers_in_query_strings_never_answer_500(
 def test_a_double_clicked_check_in_saves_one_check_in(
     client: Browser, demo: dict[str, User], db: Session
 ) -> None:
+    from datetime import date
+
     from sqlalchemy import func, select
 
     from peerpath.db.models import CheckIn
@@ -153,7 +155,7 @@ def test_a_double_clicked_check_in_saves_one_check_in(
     second = client.api("POST", url, json=body)
     assert first.status_code in (200, 201) and second.status_code == 200
     assert first.json()["id"] == second.json()["id"]
-    today = first.json()["day"]
+    today = date.fromisoformat(first.json()["day"])
     count = db.scalar(
         select(func.count()).where(CheckIn.member_id == member.id, CheckIn.day == today)
     )

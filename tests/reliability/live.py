@@ -10,6 +10,7 @@ the login form calls, with the CSRF cookie fetched from the server.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import signal
@@ -18,10 +19,11 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import httpx2
 from sqlalchemy import Engine, ForeignKeyConstraint, func, select, text
@@ -37,6 +39,7 @@ from peerpath.demo import DEMO_PASSWORD, load_demo
 from peerpath.settings import Settings
 from tests.conftest import CSRF_INPUT, POSTGRES_URL
 
+T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[2]
 SESSION_COOKIE = "peerpath_session"
 
@@ -315,3 +318,10 @@ def integrity_problems(engine: Engine) -> list[str]:
 def count(engine: Engine, table: Any, *where: Any) -> int:
     with engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one())
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """asyncio.run on a thread of its own: the suite's browser tests keep Playwright's event
+    loop running in the main thread, where asyncio.run would refuse to start."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reliability-loop") as pool:
+        return pool.submit(asyncio.run, coroutine).result()

@@ -28,7 +28,14 @@ from peerpath.app import create_app
 from peerpath.db import migrate
 from peerpath.db.models import CheckIn
 from peerpath.db.session import Database
-from tests.reliability.live import ROOT, SESSION_COOKIE, LiveSite, integrity_problems, orphans
+from tests.reliability.live import (
+    ROOT,
+    SESSION_COOKIE,
+    LiveSite,
+    integrity_problems,
+    orphans,
+    run_async,
+)
 from tests.reliability.test_durability import assert_checkins_audited
 from tests.reliability.writers import (
     Ledger,
@@ -101,7 +108,7 @@ def test_backup_during_writes_restores_to_a_consistent_database(
             ledger.notes[:] = before.notes
             return subprocess.CompletedProcess(["backup"], process.returncode or 0, out, err)
 
-        backup = asyncio.run(drive())
+        backup = run_async(drive())
         source.stop()
 
         assert backup.returncode == 0, backup.stderr

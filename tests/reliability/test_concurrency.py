@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import pytest
 
 from peerpath.db.models import SessionNote
-from tests.reliability.live import LiveSite, live_site
+from tests.reliability.live import LiveSite, live_site, run_async
 from tests.reliability.writers import Ledger, checkin_writer, missing_acknowledged
 
 pytestmark = pytest.mark.slow
@@ -63,7 +63,7 @@ def test_64_concurrent_writers_get_no_500_and_no_locked_database(site: LiveSite)
         start.set()
         await asyncio.wait_for(asyncio.gather(*writers), timeout=300)
 
-    asyncio.run(drive())
+    run_async(drive())
 
     assert ledger.server_errors == {}, ledger.bad_bodies[:5]
     assert ledger.bad_bodies == []
@@ -113,7 +113,7 @@ def test_same_draft_saved_from_many_devices_at_once_is_one_save_and_conflicts(
             for client, _ in clients:
                 await client.aclose()
 
-    note_id, answers = asyncio.run(drive())
+    note_id, answers = run_async(drive())
 
     statuses = sorted(status for status, _ in answers)
     assert statuses == [200] + [409] * (SAME_NOTE_DEVICES - 1), statuses

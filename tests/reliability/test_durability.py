@@ -23,7 +23,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from peerpath.db.models import AuditEvent, CheckIn, User
-from tests.reliability.live import LiveSite, integrity_problems, live_site, orphans
+from tests.reliability.live import LiveSite, integrity_problems, live_site, orphans, run_async
 from tests.reliability.writers import (
     Ledger,
     checkin_writer,
@@ -71,7 +71,7 @@ def test_sigkill_mid_stream_loses_no_acknowledged_write(backend: str, tmp_path: 
             killed_at.append(time.monotonic())
             await asyncio.wait_for(asyncio.gather(*writers), timeout=60)
 
-        asyncio.run(drive())
+        run_async(drive())
 
         assert len(ledger.checkins) >= MIN_CHECKINS, ledger.answers
         assert len(ledger.notes) >= MIN_NOTES, ledger.answers
@@ -86,7 +86,7 @@ def test_sigkill_mid_stream_loses_no_acknowledged_write(backend: str, tmp_path: 
             assert orphans(site.engine) == {}
             assert integrity_problems(site.engine) == []
             assert_checkins_audited(site.engine, members)
-            asyncio.run(assert_served_after_restart(site, members[0], ledger))
+            run_async(assert_served_after_restart(site, members[0], ledger))
         finally:
             site.stop()
 
