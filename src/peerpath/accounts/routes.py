@@ -38,9 +38,11 @@ def _safe_next(target: str, user: User) -> str:
     return HOME_BY_ROLE[user.role]
 
 
-def _signed_in(
+def signed_in(
     request: Request, response: Response, db: DbSession, user: User, settings: Settings
 ) -> Response:
+    """`response`, signing `user` in: a new session (ending the browser's earlier one) in its
+    cookie. Sign-in, password change and every kind of invitation use it."""
     token = service.start_session(
         db,
         user,
@@ -99,7 +101,7 @@ def login_submit(
             status_code=exc.status_code if isinstance(exc, TooManyAttempts) else 401,
         )
     response = RedirectResponse(_safe_next(next, user), status_code=303)
-    return _signed_in(request, response, db, user, settings)
+    return signed_in(request, response, db, user, settings)
 
 
 @pages.post("/logout")
@@ -153,7 +155,7 @@ def password_submit(
     response = redirect(
         "/account", request, "Your password is changed. Other devices have been signed out."
     )
-    return _signed_in(request, response, db, viewer.user, settings)
+    return signed_in(request, response, db, viewer.user, settings)
 
 
 @pages.post("/account/tokens")
@@ -225,7 +227,7 @@ def invite_submit(
             status_code=422,
         )
     response = redirect(HOME_BY_ROLE[invitee.role], request, "Welcome! Your password is set.")
-    return _signed_in(request, response, db, invitee, settings)
+    return signed_in(request, response, db, invitee, settings)
 
 
 # ---- JSON API ---------------------------------------------------------------------------

@@ -12,9 +12,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import Response
 
-from peerpath.accounts import service as accounts
+from peerpath.accounts.routes import signed_in
 from peerpath.core.deps import (
-    SESSION_COOKIE,
     AppSettings,
     DbSession,
     MemberViewer,
@@ -261,23 +260,7 @@ def accept_submit(
         request,
         "Welcome! Your supporter account is ready. You will see here what is shared with you.",
     )
-    session_token = accounts.start_session(
-        db,
-        supporter,
-        ip=client_ip(request),
-        user_agent=user_agent(request),
-        settings=settings,
-        replacing=request.cookies.get(SESSION_COOKIE),
-    )
-    response.set_cookie(
-        SESSION_COOKIE,
-        session_token,
-        httponly=True,
-        secure=settings.cookie_secure,
-        samesite="lax",
-        max_age=settings.session_lifetime_minutes * 60,
-    )
-    return response
+    return signed_in(request, response, db, supporter, settings)
 
 
 # ---- JSON API --------------------------------------------------------------------------------
