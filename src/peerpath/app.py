@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -45,10 +47,18 @@ ERROR_TITLES = {
 }
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    # A stopping worker ends its report process (db/reports.py) rather than leaving it behind.
+    app.state.database.stop_reports()
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
         title="peerpath",
+        lifespan=_lifespan,
         version=__version__,
         openapi_url="/api/v1/openapi.json",
         # The interactive docs load scripts from a CDN and inline; our CSP allows neither.

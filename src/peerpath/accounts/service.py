@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from peerpath.core import audit, security
@@ -13,6 +13,7 @@ from peerpath.core.audit import Viewer
 from peerpath.core.errors import Invalid, NotFound, TooManyAttempts
 from peerpath.db.base import utcnow
 from peerpath.db.models import ApiToken, LoginAttempt, User, UserSession
+from peerpath.db.session import in_read_phase, write_later
 from peerpath.settings import Settings
 
 TOKEN_PREFIX = "pp_"  # noqa: S105  (a marker, not a secret)
@@ -127,9 +128,22 @@ def user_for_session(db: Session, token: str, settings: Settings) -> User | None
         return None
     # Sliding expiry, written at most once a minute so reads do not all become writes.
     if now - session.last_seen_at >= LAST_SEEN_RESOLUTION:
-        session.last_seen_at = now
-        session.expires_at = now + timedelta(minutes=settings.session_lifetime_minutes)
+        expires = now + timedelta(minutes=settings.session_lifetime_minutes)
+        _touch(db, session, last_seen_at=now, expires_at=expires)
     return session.user
+
+
+def _touch(db: Session, record: UserSession | ApiToken, **values: object) -> None:
+    """Note when a session or token was last used. On a page view (a GET's read phase) it is
+    written after the page, so a read does not take the write lock for it."""
+    if not in_read_phase(db):
+        for name, value in values.items():
+            setattr(record, name, value)
+        return
+    model, record_id = type(record), record.id
+    write_later(
+        db, lambda writer: writer.execute(update(model).where(model.id == record_id).values(values))
+    )
 
 
 def end_session(db: Session, token: str) -> None:
@@ -238,5 +252,5 @@ def user_for_api_token(db: Session, plaintext: str) -> User | None:
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at >= LAST_SEEN_RESOLUTION:
-        token.last_used_at = now
+        _touch(db, token, last_used_at=now)
     return token.user

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from peerpath.db.models import AuditEvent, Role, User
+from peerpath.db.session import write_later
 
 _PENDING_KEY = "peerpath_audit_denied"
 
@@ -87,15 +88,16 @@ def record(
         "detail": detail[:300],
     }
     event = AuditEvent(**fields)
-    db.add(event)
+    write_later(db, lambda session: session.add(event))
     if not allowed:
         db.info.setdefault(_PENDING_KEY, []).append(fields)
     return event
 
 
-def restore_denied_after_rollback(db: Session) -> None:
-    """After a rollback, put back the denied-access rows: a refusal is always on record."""
-    for fields in db.info.pop(_PENDING_KEY, []):
+def restore_denied_after_rollback(db: Session, *, remembered_by: Session | None = None) -> None:
+    """After a rollback, put back the denied-access rows: a refusal is always on record.
+    They are added to `db`; `remembered_by` is the rolled-back session, when another."""
+    for fields in (remembered_by or db).info.pop(_PENDING_KEY, []):
         db.add(AuditEvent(**fields))
 
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from peerpath.db.reports import ReportProcess
 from peerpath.settings import Settings
+
+T = TypeVar("T")
 
 
 def make_engine(
@@ -58,36 +61,57 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # IMMEDIATE takes the write lock up front. Most requests write (audit rows),
-        # and a deferred transaction that later upgrades to a writer can fail with
-        # "database is locked" without waiting for busy_timeout.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # IMMEDIATE takes the write lock up front: a deferred transaction that reads and
+        # later upgrades to a writer can fail with "database is locked" (SQLITE_BUSY_SNAPSHOT)
+        # without waiting for busy_timeout. The read phase of a web GET (see READ_PHASE) is
+        # the exception: it never writes, so a plain BEGIN takes no lock at all.
+        if conn.get_execution_options().get(READ_PHASE):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _make_reader(url: str, busy_timeout_ms: int) -> Engine:
-    """SQLite connections for long read-only work: deferred transactions that take no lock
-    (WAL readers never block the writer and are never blocked by it), and refuse writes."""
-    engine = create_engine(
-        url,
-        connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
-        hide_parameters=True,
-        pool_size=2,
-        max_overflow=2,
-    )
+# A web GET on SQLite runs in two phases (core/unit_of_work.py). The read phase is the handler,
+# in a plain read transaction that takes no lock, so readers in every worker run side by side
+# and never queue behind one another's write lock. What a GET must write (its audit rows, a
+# session's sliding expiry) is queued with write_later and written afterwards, in one short
+# IMMEDIATE transaction, before the response leaves. A GET that writes anything else raises
+# WriteNeeded at its first flush and is run again from the start as an ordinary request.
+READ_PHASE = "peerpath_read_phase"
+_LATER = "peerpath_write_later"
 
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        cursor.execute("PRAGMA query_only=ON")
-        cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+class WriteNeeded(Exception):
+    """A request in its read phase tried to write: run it again with the write lock."""
 
-    return engine
+
+def in_read_phase(db: Session) -> bool:
+    return bool(db.info.get(READ_PHASE))
+
+
+def write_later(db: Session, write: Callable[[Session], object]) -> None:
+    """Do `write` now, or, in a GET's read phase, just before the response leaves."""
+    if in_read_phase(db):
+        db.info.setdefault(_LATER, []).append(write)
+    else:
+        write(db)
+
+
+def take_later_writes(db: Session) -> list[Callable[[Session], object]]:
+    writes: list[Callable[[Session], object]] = db.info.pop(_LATER, [])
+    return writes
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_flush_in_read_phase(session: Session, _context: Any, _instances: Any) -> None:
+    if in_read_phase(session) and (session.new or session.dirty or session.deleted):
+        raise WriteNeeded()
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_statements_in_read_phase(state: ORMExecuteState) -> None:
+    if in_read_phase(state.session) and (state.is_insert or state.is_update or state.is_delete):
+        raise WriteNeeded()
 
 
 def _pool_capacity(engine: Engine) -> int | None:
@@ -110,16 +134,24 @@ class Database:
             single_connection=single_connection,
         )
         self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
+        # The web server on SQLite runs a GET's handler in a read phase (see READ_PHASE).
+        self.read_sessionmaker: sessionmaker[Session] | None = None
         # How many web requests may hold a connection at once: the app's pool (one SQLite
         # connection, or PostgreSQL's pool_size + max_overflow). None (CLI, tests): no limit.
         self._slots = _pool_capacity(self.engine) if single_connection else None
         self._turns: asyncio.Semaphore | None = None
-        # The web server on SQLite reads long reports on connections of their own (long_read).
-        self._reader: sessionmaker[Session] | None = None
         if single_connection and self.engine.dialect.name == "sqlite":
-            self._reader = sessionmaker(
-                bind=_make_reader(str(self.engine.url), settings.sqlite_busy_timeout_ms),
+            self.read_sessionmaker = sessionmaker(
+                bind=self.engine.execution_options(**{READ_PHASE: True}),
                 expire_on_commit=False,
+                info={READ_PHASE: True},
+            )
+        # The web server computes long reports in a process of its own (db/reports.py).
+        self._reports: ReportProcess | None = None
+        if single_connection:
+            self._reports = ReportProcess(
+                self.engine.url.render_as_string(hide_password=False),
+                settings.sqlite_busy_timeout_ms,
             )
 
     @asynccontextmanager
@@ -141,28 +173,15 @@ class Database:
         async with self._turns:
             yield
 
-    @contextmanager
-    def long_read(self, db: Session) -> Iterator[Session]:
-        """A session for long read-only work inside a web request (an uncached report).
-
-        On SQLite every request transaction holds the one write lock from its first query to
-        its commit (BEGIN IMMEDIATE), so a report computed for a second would hold up every
-        other request in every worker. Here the request's transaction is committed first (its
-        audit row stands), the request gives its turn to the next one (Database.turn), and
-        the report reads on a connection of its own in a plain read transaction. PostgreSQL,
-        tests and the CLI have no single write lock: the request's own session is used.
-        """
-        if self._reader is None:
-            yield db
-            return
+    def report(self, db: Session, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(session, *args)`, a long read-only report, for a web request whose session is
+        `db`: on the web server in the report process (db/reports.py), after committing the
+        request's work and giving its turn to the next request; elsewhere in process."""
+        if self._reports is None:
+            return fn(db, *args)
         db.commit()
         with self._stepped_out():
-            reader = self._reader()
-            try:
-                yield reader
-            finally:
-                reader.rollback()
-                reader.close()
+            return self._reports.run(fn, *args)
 
     @contextmanager
     def _stepped_out(self) -> Iterator[None]:
@@ -194,19 +213,20 @@ class Database:
         finally:
             session.close()
 
+    def stop_reports(self) -> None:
+        """End the report process, if one was started (a later report starts a new one)."""
+        if self._reports is not None:
+            self._reports.shutdown()
+
     def dispose(self) -> None:
+        self.stop_reports()
         self.engine.dispose()
-        if self._reader is not None:
-            bind = self._reader.kw["bind"]
-            bind.dispose()
 
 
-@contextmanager
-def long_read(db: Session) -> Iterator[Session]:
-    """Database.long_read for the web request that `db` belongs to; elsewhere `db` itself."""
+def report(db: Session, fn: Callable[..., T], *args: Any) -> T:
+    """Database.report for the web request that `db` belongs to; elsewhere `fn(db, *args)`."""
     database = db.info.get("database")
     if database is None:
-        yield db
-        return
-    with database.long_read(db) as reader:
-        yield reader
+        return fn(db, *args)
+    result: T = database.report(db, fn, *args)
+    return result

@@ -62,7 +62,7 @@ from peerpath.db.models import (
     SessionNote,
     User,
 )
-from peerpath.db.session import long_read
+from peerpath.db.session import report
 from peerpath.outcomes import cache
 from peerpath.outcomes.suppression import THRESHOLD, Grid, line_table
 from peerpath.outcomes.tables import Cell, Dashboard, Row, Table, count
@@ -174,10 +174,9 @@ def cached(db: Session, query: Query, org_name: str, program: Program | None) ->
     program_name = program.name if program else "All programmes"
 
     def compute_apart() -> Dashboard:
-        # A miss reads for up to a second: apart from the request's write transaction, so
-        # other people's pages do not wait for it (Database.long_read).
-        with long_read(db) as reader:
-            return compute(reader, query, org_name, program_name)
+        # A miss computes for up to a second: in the report process, at a lower priority,
+        # so other people's pages do not wait for it (db/reports.py).
+        return report(db, compute, query, org_name, program_name)
 
     return cache.DASHBOARDS.get_or_compute(query, version, compute_apart)
 
