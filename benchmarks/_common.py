@@ -124,7 +124,10 @@ async def sign_in(client: httpx2.AsyncClient, username: str, password: str = DEM
     )
     if response.status_code != 303:
         raise SystemExit(f"signing in as {username} failed: {response.status_code}")
-    return client.cookies.get("csrftoken") or token
+    # Signing in drops the CSRF token; the first page after it hands out a new one.
+    home = await client.get(response.headers["location"])
+    match = CSRF_INPUT.search(home.text)
+    return client.cookies.get("csrftoken") or (match.group(1) if match else "")
 
 
 # ---- the server's processes: workers, memory, CPU (Linux /proc; psutil is not needed) ----
@@ -187,6 +190,7 @@ class MemorySampler:
     server_pid: int
     interval: float = 0.25
     peak: dict[int, float] = field(default_factory=dict)
+    helpers_peak: float = 0.0
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -205,9 +209,14 @@ class MemorySampler:
             rss = rss_mb(pid)
             if rss:
                 self.peak[pid] = max(self.peak.get(pid, 0.0), rss)
+            # A worker's own helpers: its report process (db/reports.py), not a worker.
+            for helper in server_processes(pid) if pid != self.server_pid else []:
+                if helper != pid:
+                    self.helpers_peak = max(self.helpers_peak, rss_mb(helper))
 
     def reset(self) -> None:
         self.peak = {}
+        self.helpers_peak = 0.0
 
     def stop(self) -> None:
         self._stop.set()

@@ -38,6 +38,7 @@ from peerpath.db.session import Database, make_engine
 from peerpath.demo import DEMO_PASSWORD, load_demo
 from peerpath.settings import Settings
 from tests.conftest import CSRF_INPUT, POSTGRES_URL
+from tests.security.log_scan import server_log
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,6 +88,7 @@ class LiveSite:
         if database_url:
             self.env["PEERPATH_DATABASE_URL"] = database_url
         self.server: subprocess.Popen[bytes] | None = None
+        self._logs: list[Path] = []
         self.command = [sys.executable, "-m", "peerpath", "serve", "--port"]
         self.starts = 0
         self._log: IO[bytes] | None = None
@@ -152,7 +154,10 @@ class LiveSite:
         assert self.server is None or self.server.poll() is not None
         self.database.dispose()  # the server must not find our pooled connections in its way
         self.starts += 1
-        self._log = (self.tmp_path / f"server-{self.starts}.log").open("wb")
+        # In the log scan's folder: the server's output is checked for member data and secrets.
+        path = server_log(f"reliability-{self.starts}")
+        self._logs.append(path)
+        self._log = path.open("wb")
         self.server = subprocess.Popen(  # one uvicorn worker, as `make run` serves
             [*self.command, str(self.port)],
             env=self.env,
@@ -199,10 +204,7 @@ class LiveSite:
             self._log = None
 
     def log(self) -> str:
-        return "\n".join(
-            p.read_text(errors="replace")[-4000:]
-            for p in sorted(self.tmp_path.glob("server-*.log"))
-        )
+        return "\n".join(p.read_text(errors="replace")[-4000:] for p in self._logs)
 
     # ---- clients ----------------------------------------------------------------------
 
@@ -224,7 +226,9 @@ class LiveSite:
             "/login", data={"csrftoken": token, "username": username, "password": DEMO_PASSWORD}
         )
         assert response.status_code == 303, f"signing in as {username}: {response.status_code}"
-        return client, client.cookies.get("csrftoken") or token
+        # Signing in drops the CSRF token; the first page after it hands out a new one.
+        await client.get(response.headers["location"])
+        return client, client.cookies.get("csrftoken") or ""
 
 
 async def csrf_token(client: httpx2.AsyncClient) -> str:

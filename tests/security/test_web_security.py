@@ -93,6 +93,22 @@ def test_session_ids_are_stored_hashed_and_rotate_on_every_sign_in(
     assert not stored & seen
 
 
+def test_the_csrf_token_is_renewed_at_sign_in_and_sign_out(
+    client: Browser, demo: dict[str, User]
+) -> None:
+    """A CSRF token a browser held before signing in (a shared computer, a planted cookie) is
+    dropped at sign-in; the signed-in pages hand out a new one, dropped again at sign-out."""
+    before = client.csrf()
+    client.login("harbor.member1")
+    assert client.cookies.get("csrftoken") is None
+    assert client.get("/my-recovery").status_code == 200
+    during = client.cookies.get("csrftoken")
+    assert during and during != before
+    assert client.submit("/logout").status_code == 303
+    assert client.cookies.get("csrftoken") is None
+    assert client.csrf() not in (before, during)
+
+
 # ---- CSRF on every unsafe method ----------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ from peerpath.admin import service as admin_service
 from peerpath.core.audit import Viewer
 from peerpath.core.deps import SESSION_COOKIE, AppSettings, DbSession, Me, OptionalViewer, RecordId
 from peerpath.core.errors import Invalid, NotFound, TooManyAttempts
+from peerpath.core.middleware import CSRF_COOKIE
 from peerpath.core.net import client_ip, user_agent
 from peerpath.core.templating import HOME_BY_ROLE, redirect, render
 from peerpath.core.unit_of_work import UnitOfWorkRoute
@@ -59,6 +60,13 @@ def signed_in(
         samesite="lax",
         max_age=settings.session_lifetime_minutes * 60,
     )
+    return _new_csrf_token(response)
+
+
+def _new_csrf_token(response: Response) -> Response:
+    """A sign-in or sign-out drops the browser's CSRF token: the next page gets a new one, so a
+    token planted or seen before (a shared computer, a planted cookie) is no use afterwards."""
+    response.delete_cookie(CSRF_COOKIE, path="/")
     return response
 
 
@@ -111,7 +119,7 @@ def logout(request: Request, db: DbSession) -> Response:
         service.end_session(db, token)
     response = redirect("/login", request, "You have signed out. Take care.")
     response.delete_cookie(SESSION_COOKIE)
-    return response
+    return _new_csrf_token(response)
 
 
 def _account_page(

@@ -8,11 +8,13 @@ import json
 from typing import Any
 
 import asgi_csrf as asgi_csrf_module
-from asgi_csrf import asgi_csrf
+from asgi_csrf import DEFAULT_COOKIE_NAME, asgi_csrf
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+CSRF_COOKIE = DEFAULT_COOKIE_NAME  # asgi-csrf's cookie: "csrftoken"
 
 # The largest request body peerpath reads. The longest text anyone types (a journal entry,
 # 20,000 characters) is well under it even with every character percent-encoded.
@@ -229,6 +231,7 @@ class CsrfProtect:
         self.inner = asgi_csrf(
             entered,
             signing_secret=secret,
+            cookie_name=CSRF_COOKIE,
             cookie_secure=cookie_secure,
             cookie_samesite="Lax",
             always_protect=AlwaysProtect(),
