@@ -21,6 +21,8 @@ from typing import Any
 
 import pytest
 
+from tests.security.log_scan import server_log
+
 try:
     from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 except ImportError:  # pragma: no cover - depends on the machine
@@ -123,7 +125,7 @@ def live_server(
     _run(["db", "upgrade"], env, workdir)
     _run(["demo"], env, workdir)
 
-    log_path = workdir / "server.log"
+    log_path = server_log("browser")  # scanned for member data and secrets at the end
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "peerpath", "serve", "--port", str(port)],

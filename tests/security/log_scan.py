@@ -1,6 +1,9 @@
 """A pytest plugin: everything the suite logs goes to a file, and the run fails if that file holds
 a demo member's journal text, the demo password or anything shaped like a live secret.
 
+Servers that tests start as subprocesses (`peerpath serve`) write their output into the same
+folder (server_log), so it is scanned too.
+
 Registered from tests/conftest.py (`pytest_plugins`). One log file per process (the main one,
 or each xdist worker) in a folder the main process makes and names in PEERPATH_TEST_LOG_DIR;
 the main process scans them all at the end of the session, after every worker has finished.
@@ -104,6 +107,16 @@ def pytest_configure(config: pytest.Config) -> None:
     for logger_name in LOGGERS:
         logging.getLogger(logger_name).addHandler(_handler)
     logging.getLogger("peerpath").setLevel(logging.DEBUG)
+
+
+def server_log(name: str) -> Path:
+    """Where a test writes the output of a `peerpath serve` it starts (browser and reliability
+    tests): in the scanned folder, so a server's own log lines are checked like the suite's."""
+    folder = Path(os.environ.get(LOG_DIR_ENV) or tempfile.mkdtemp(prefix="peerpath-test-logs-"))
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    handle, path = tempfile.mkstemp(prefix=f"server-{worker}-{name}-", suffix=".log", dir=folder)
+    os.close(handle)
+    return Path(path)
 
 
 def capture_file() -> Path | None:

@@ -41,6 +41,21 @@ def test_scan_finds_journal_text_passwords_and_tokens_but_not_ordinary_lines(
     ]
 
 
+def test_the_output_of_servers_started_by_tests_is_scanned_too() -> None:
+    """Browser and reliability tests run `peerpath serve` as a subprocess; its output goes to
+    server_log(), in the folder the end-of-run scan reads."""
+    from peerpath.demo import DEMO_PASSWORD
+
+    path = log_scan.server_log("self-check")
+    assert path.parent == log_scan.capture_file().parent  # type: ignore[union-attr]
+    try:
+        path.write_text(f"INFO uvicorn login with {DEMO_PASSWORD}\n", encoding="utf-8")
+        leaks = log_scan.scan_folder(path.parent)
+        assert [(leak.file, leak.what) for leak in leaks] == [(str(path), "the demo password")]
+    finally:
+        path.unlink()
+
+
 def test_every_demo_journal_entry_has_a_searchable_fragment() -> None:
     from peerpath.checkins.journal.demo import ENTRIES
 
