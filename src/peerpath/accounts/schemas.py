@@ -27,6 +27,12 @@ class UserRead(BaseModel):
     email: str | None = None
 
 
+class AccountRead(UserRead):
+    """An account as an admin sees it, with the fingerprint an edit sends back (`seen`)."""
+
+    seen: str
+
+
 class MeRead(UserRead):
     organization: OrganizationRead
 
@@ -52,6 +58,16 @@ class UserUpdate(BaseModel):
     )
     supervisor_id: int | None = Field(
         default=None, ge=1, le=MAX_ID, description="For a peer specialist: their supervisor."
+    )
+    seen: str | None = Field(
+        default=None,
+        max_length=64,
+        pattern=r"^[0-9a-f]+$",
+        description=(
+            "The account's `seen` fingerprint when you read it (GET /api/v1/admin/users/{id}). If "
+            "the account changed since, nothing is saved and the answer is 409 with the "
+            "current details. Leave it out to save regardless."
+        ),
     )
 
 

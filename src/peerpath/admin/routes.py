@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from peerpath.accounts.schemas import (
+    AccountRead,
     AuditEventRead,
     UserCreate,
     UserCreated,
@@ -159,6 +160,7 @@ def _edit_page(
         "title": f"Edit {user.display_name}",
         "user": user,
         "links": service.links_for(db, user),
+        "seen": service.account_seen(db, user),
         "role_options": ROLE_OPTIONS,
         "peer_options": [
             (p.id, p.display_name) for p in service.colleagues(db, viewer, Role.PEER_SPECIALIST)
@@ -190,9 +192,15 @@ def edit_user_submit(
     email: FormStr = "",
     peer_specialist_id: FormStr = "",
     supervisor_id: FormStr = "",
+    seen: FormStr = "",
 ) -> Response:
     user = service.get_user(db, viewer, user_id)
-    fields: dict[str, object] = {"display_name": display_name, "email": email or None}
+    fields: dict[str, object] = {
+        "display_name": display_name,
+        "email": email or None,
+        # The account as the form showed it: a change by another admin since is a conflict.
+        "seen": seen[:64] or None,
+    }
     if role:
         fields["role"] = role
     # The links only apply to the role the person had when the form was drawn.
@@ -359,16 +367,22 @@ def api_create_user(
     return UserCreated(user=UserRead.model_validate(user), invitation_url=url)
 
 
-@api.get("/users/{user_id}", response_model=UserRead)
+def _account(db: DbSession, user: User) -> AccountRead:
+    return AccountRead.model_validate(
+        {**UserRead.model_validate(user).model_dump(), "seen": service.account_seen(db, user)}
+    )
+
+
+@api.get("/users/{user_id}", response_model=AccountRead)
 def api_user(db: DbSession, viewer: AdminViewer, user_id: RecordId) -> object:
-    return service.get_user(db, viewer, user_id)
+    return _account(db, service.get_user(db, viewer, user_id))
 
 
-@api.patch("/users/{user_id}", response_model=UserRead)
+@api.patch("/users/{user_id}", response_model=AccountRead)
 def api_update_user(
     db: DbSession, viewer: AdminViewer, user_id: RecordId, body: UserUpdate
 ) -> object:
-    return service.update_user(db, viewer, user_id, body)
+    return _account(db, service.update_user(db, viewer, user_id, body))
 
 
 @api.post("/users/{user_id}/deactivate", response_model=UserRead)

@@ -3,6 +3,9 @@ audited. Everything here goes through access.require_role / access.user_in_own_o
 
 from __future__ import annotations
 
+import hashlib
+import json
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -14,7 +17,7 @@ from peerpath.accounts import service as accounts
 from peerpath.accounts.schemas import UserCreate, UserUpdate
 from peerpath.core import access, audit, security
 from peerpath.core.audit import Viewer
-from peerpath.core.errors import Conflict, Invalid, NotFound
+from peerpath.core.errors import Conflict, EditConflict, Invalid, NotFound
 from peerpath.db.base import utcnow
 from peerpath.db.models import (
     AuditEvent,
@@ -214,9 +217,35 @@ def _colleague(db: Session, viewer: Viewer, user_id: int, role: Role, field: str
     return other
 
 
+def account_details(db: Session, user: User) -> dict[str, object]:
+    """What an admin edits on an account, as it stands now."""
+    return {
+        "display_name": user.display_name,
+        "email": user.email,
+        "role": str(user.role),
+        "peer_specialist_id": access.assigned_peer_id(db, user),
+        "supervisor_id": access.supervisor_id_of(db, user.organization_id, user.id),
+    }
+
+
+def account_seen(db: Session, user: User) -> str:
+    """A short fingerprint of the account's editable details. An edit form carries the one it
+    was drawn from; if the account changed since, the save is a conflict, not an overwrite."""
+    text = json.dumps(account_details(db, user), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def update_user(db: Session, viewer: Viewer, user_id: int, data: UserUpdate) -> User:
     user = access.user_in_own_org(db, viewer, user_id, action="write:account")
-    changes = data.model_dump(exclude_unset=True)
+    changes = data.model_dump(exclude_unset=True, exclude={"seen"})
+    if data.seen is not None and not secrets.compare_digest(
+        data.seen.encode(), account_seen(db, user).encode()
+    ):
+        raise EditConflict(
+            current=account_details(db, user),
+            yours=changes,
+            back_url=f"/admin/users/{user.id}",
+        )
     if "display_name" in changes and data.display_name is not None:
         user.display_name = data.display_name.strip()
     if "email" in changes:

@@ -192,3 +192,73 @@ def test_people_list_filters_by_role_and_name(client: Browser, demo: dict[str, U
     found = client.get("/admin/users", params={"q": "okafor"}).text
     assert "Sam Okafor" in found and "Rosa Delgado" not in found
     assert "Kai Bennett" not in client.get("/admin/users").text  # riverbend is not listed
+
+
+SEEN_INPUT = re.compile(r'name="seen" value="([0-9a-f]+)"')
+
+
+def test_two_admins_editing_one_account_get_a_conflict_not_an_overwrite(
+    make_client, demo: dict[str, User], db: Session
+) -> None:
+    member = demo["harbor.member5"]
+    first, second = make_client(), make_client()
+    first.login("harbor.admin")
+    second.login("harbor.admin")
+    # Both open the edit page before either saves.
+    seen_first = SEEN_INPUT.search(first.get(f"/admin/users/{member.id}").text)
+    seen_second = SEEN_INPUT.search(second.get(f"/admin/users/{member.id}").text)
+    assert seen_first and seen_second
+    form = {"role": "member", "peer_specialist_id": str(demo["harbor.peer1"].id)}
+    saved = first.submit(
+        f"/admin/users/{member.id}",
+        {**form, "display_name": "Malik J.", "seen": seen_first.group(1)},
+    )
+    assert saved.status_code == 303
+    clash = second.submit(
+        f"/admin/users/{member.id}",
+        {**form, "display_name": "Malik Johnson-Reyes", "seen": seen_second.group(1)},
+    )
+    assert clash.status_code == 409
+    assert "Malik J." in clash.text and "Malik Johnson-Reyes" in clash.text
+    db.expire_all()
+    assert db.get(User, member.id).display_name == "Malik J."  # type: ignore[union-attr]
+    # Edited again from the newest version, the second admin's change lands.
+    fresh = SEEN_INPUT.search(second.get(f"/admin/users/{member.id}").text)
+    assert fresh
+    again = second.submit(
+        f"/admin/users/{member.id}",
+        {**form, "display_name": "Malik Johnson-Reyes", "seen": fresh.group(1)},
+    )
+    assert again.status_code == 303
+
+
+def test_the_account_api_answers_409_when_the_account_changed_since_it_was_read(
+    client: Browser, demo: dict[str, User]
+) -> None:
+    member = demo["harbor.member5"]
+    client.login("harbor.admin")
+    read = client.api("GET", f"/api/v1/admin/users/{member.id}").json()
+    changed = client.api(
+        "PATCH",
+        f"/api/v1/admin/users/{member.id}",
+        json={"email": "m5@example.org", "seen": read["seen"]},
+    )
+    assert changed.status_code == 200
+    assert changed.json()["seen"] != read["seen"]
+    stale = client.api(
+        "PATCH",
+        f"/api/v1/admin/users/{member.id}",
+        json={"display_name": "Stale", "seen": read["seen"]},
+    )
+    assert stale.status_code == 409
+    body = stale.json()
+    assert body["current"]["email"] == "m5@example.org"
+    assert body["yours"] == {"display_name": "Stale"}
+    # A `seen` that is not a fingerprint at all is refused as invalid, not a server error.
+    odd = client.api("PATCH", f"/api/v1/admin/users/{member.id}", json={"seen": "é"})
+    assert odd.status_code == 422
+    # Without `seen` the save goes ahead, as before.
+    assert (
+        client.api("PATCH", f"/api/v1/admin/users/{member.id}", json={"email": None}).status_code
+        == 200
+    )
