@@ -73,7 +73,9 @@ from _common import (
     engine_url,
     environment,
     prepare,
+    rss_mb,
     server_cpu,
+    server_processes,
     sign_in,
     var_dir,
 )
@@ -298,6 +300,9 @@ class Run:
     cpu: float  # server CPU seconds
     load: tuple[float, float]
     rss_peak: dict[int, float]
+    # --soak: (seconds into the measured run, {worker pid: RSS MB}) every --soak-interval
+    timeline: list[tuple[float, dict[int, float]]] = field(default_factory=list)
+    helpers_peak: float = 0.0  # the largest report process (db/reports.py), MB
 
 
 async def _run(
@@ -309,25 +314,39 @@ async def _run(
     warmup: float,
     server_pid: int,
     memory: MemorySampler,
+    timeline_every: float = 0.0,
 ) -> Run:
     tally = Tally()
     measure_from = time.perf_counter() + warmup
     stop_at = measure_from + seconds
     cpu_at: list[float] = []
     load_at: list[float] = []
+    timeline: list[tuple[float, dict[int, float]]] = []
 
     def mark() -> None:
         cpu_at.append(server_cpu(server_pid))
         load_at.append(os.getloadavg()[0])
         memory.reset()
 
+    async def follow_memory() -> None:
+        await asyncio.sleep(max(0.0, measure_from - time.perf_counter()))
+        while True:
+            at = time.perf_counter() - measure_from
+            timeline.append((at, {pid: rss_mb(pid) for pid in server_processes(server_pid)}))
+            if at >= seconds:
+                return
+            await asyncio.sleep(min(timeline_every, max(0.0, stop_at - time.perf_counter())))
+
     asyncio.get_running_loop().call_later(warmup, mark)
+    follower = asyncio.create_task(follow_memory()) if timeline_every else None
     await asyncio.gather(
         *(
             _client_loop(n, person, pages_of(person), think, measure_from, stop_at, tally)
             for n, person in enumerate(people)
         )
     )
+    if follower is not None:
+        await follower
     cpu = server_cpu(server_pid) - (cpu_at[0] if cpu_at else 0.0)
     memory.sample()
     return Run(
@@ -339,6 +358,8 @@ async def _run(
         cpu,
         (load_at[0] if load_at else float("nan"), os.getloadavg()[0]),
         dict(memory.peak),
+        timeline,
+        memory.helpers_peak,
     )
 
 
@@ -421,14 +442,15 @@ async def measure_engine(name: str, url: str, args: argparse.Namespace) -> list[
                     for p in [q for q in people if q.role == role][:count]
                 ]
                 modes = [("human", args.think)]
-                if args.no_pause_duration:
+                if args.no_pause_duration and not args.soak:
                     modes.append(("no pause", (0.0, 0.0)))
                 for mode, think in modes:
                     seconds = args.duration if mode == "human" else args.no_pause_duration
-                    for label, pages_of in (
+                    kinds: list[tuple[str, Callable[[Person], list[Page]]]] = [
                         ("floor", lambda _p: [FLOOR_PAGE]),
                         ("mix", _mix_of),
-                    ):
+                    ]
+                    for label, pages_of in kinds[1:] if args.soak else kinds:
                         run_seconds = (
                             min(seconds, args.floor_seconds) if label == "floor" else seconds
                         )
@@ -445,10 +467,11 @@ async def measure_engine(name: str, url: str, args: argparse.Namespace) -> list[
                             args.warmup,
                             server.pid,
                             memory,
+                            args.soak_interval if args.soak and label == "mix" else 0.0,
                         )
                         runs.append(run)
                         print("   " + _one_line(run), flush=True)
-            if args.alone_seconds:
+            if args.alone_seconds and not args.soak:
                 runs += await _alone(name, people, args, server.pid, memory)
         finally:
             for person in people:
@@ -569,6 +592,8 @@ def report(runs: list[Run], args: argparse.Namespace) -> list[str]:
                 f"{fanswered / floor.seconds:.1f}/s |"
             )
         lines.append("")
+        if run.timeline:
+            lines += _timeline_lines(run)
     alone = [r for r in runs if r.label.startswith("alone|")]
     if alone:
         floor_run = next(r for r in alone if r.label == f"alone|{FLOOR}")
@@ -598,8 +623,51 @@ def report(runs: list[Run], args: argparse.Namespace) -> list[str]:
     return lines
 
 
+SOAK_GROWTH_LIMIT = 0.10
+SETTLED_AFTER = 60.0  # seconds: memory is compared from here (caches and pools filled)
+
+
+def _growth(run: Run) -> tuple[dict[int, float], dict[int, float], float]:
+    """Per worker: RSS once settled, RSS at the end, and the largest growth between them."""
+    settled_at = next((i for i, (at, _rss) in enumerate(run.timeline) if at >= SETTLED_AFTER), 0)
+    first, last = run.timeline[settled_at][1], run.timeline[-1][1]
+    growth = max(((last.get(pid, 0.0) - mb) / mb for pid, mb in first.items() if mb), default=0.0)
+    return first, last, growth
+
+
+def _timeline_lines(run: Run) -> list[str]:
+    pids = sorted(run.timeline[0][1])
+    lines = [
+        f"Memory of each worker over the run (RSS, MB; the report process peaked at "
+        f"{run.helpers_peak:.0f} MB):",
+        "",
+        "| seconds | " + " | ".join(f"worker {n + 1}" for n in range(len(pids))) + " |",
+        "| ---: | " + " | ".join("---:" for _ in pids) + " |",
+    ]
+    for at, rss in run.timeline:
+        lines.append(f"| {at:.0f} | " + " | ".join(f"{rss.get(p, 0.0):.0f}" for p in pids) + " |")
+    first, last, growth = _growth(run)
+    lines += [
+        "",
+        f"Growth from {SETTLED_AFTER:.0f} s to the end: "
+        + ", ".join(f"{first[p]:.0f} -> {last.get(p, 0.0):.0f} MB" for p in pids if p in first)
+        + f" (largest {growth:+.1%}).",
+        "",
+    ]
+    return lines
+
+
 def _verdict(runs: list[Run]) -> list[str]:
     out = []
+    for run in [r for r in runs if r.timeline]:
+        answered, errors = _total(run)
+        _first, _last, growth = _growth(run)
+        out.append(
+            f"- Soak, {run.clients} clients for {run.seconds:g} s: {answered} requests, "
+            + ("no errors" if errors == 0 else f"{errors} ERRORS")
+            + f"; memory growth {growth:+.1%} (limit +{SOAK_GROWTH_LIMIT:.0%}): "
+            + ("met." if errors == 0 and growth < SOAK_GROWTH_LIMIT else "MISSED.")
+        )
     human16 = [r for r in runs if r.label == "mix|human" and r.clients == 16]
     for run in human16:
         slow = [
@@ -776,6 +844,13 @@ def main() -> int:
     )
     parser.add_argument("--profile-repeat", type=int, default=30)
     parser.add_argument(
+        "--soak",
+        action="store_true",
+        help="one long human-paced mix run per client count (no floor, no pause-free run, no "
+        "pages alone), following each worker's memory; e.g. --soak --clients 64 --duration 600",
+    )
+    parser.add_argument("--soak-interval", type=float, default=30.0, help="seconds")
+    parser.add_argument(
         "--without",
         action="append",
         default=[],
@@ -820,7 +895,7 @@ def main() -> int:
         print()
         print(block, flush=True)
         if args.write_docs:
-            write_docs(f"{name}, {workers} workers", block)
+            write_docs(f"{'soak, ' if args.soak else ''}{name}, {workers} workers", block)
             print("docs/benchmarks.md updated.")
     return 0
 

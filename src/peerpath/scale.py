@@ -32,6 +32,8 @@ from peerpath.db.models import (
     User,
 )
 
+# Rows after which a bulk-inserted PostgreSQL table is analyzed (ScaleContext.insert).
+ANALYZE_AFTER_ROWS = 10_000
 BATCH = 5_000
 
 
@@ -115,6 +117,13 @@ class ScaleContext:
             self.conn.execute(table.insert(), batch)
             count += len(batch)
             self.progress(label or table.name, len(batch))
+        if self.conn.dialect.name == "postgresql" and count >= ANALYZE_AFTER_ROWS:
+            # The whole generation is one transaction, so autovacuum never sees these rows
+            # and the planner keeps the empty table's statistics. Then the foreign-key checks
+            # of the next tables (session_note_objectives -> session_notes) walked a whole
+            # organization's rows per insert: one 400,000-row table took over half an hour.
+            # ANALYZE inside the transaction counts its own new rows.
+            self.conn.exec_driver_sql(f'ANALYZE "{table.name}"')
         return count
 
 
