@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / "requirements.lock"
 # advisory id -> why it does not affect peerpath (keep docs/reliability.md in step).
 IGNORED: dict[str, str] = {}
+AUDIT_TIMEOUT = 300
 UNREACHABLE_HINTS = ("not found on PyPI", "could not be audited", "Connection", "connection")
 
 
@@ -41,7 +42,13 @@ def main() -> int:
         *(arg for vuln in IGNORED for arg in ("--ignore-vuln", vuln)),
     ]
     # Our own interpreter running pip-audit on our own lock file: no outside input.
-    result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    try:
+        result = subprocess.run(  # noqa: S603
+            command, capture_output=True, text=True, check=False, timeout=AUDIT_TIMEOUT
+        )
+    except subprocess.TimeoutExpired:
+        # A service that never answers must not eat CI's time budget.
+        return _unreachable([f"pip-audit gave no answer within {AUDIT_TIMEOUT} s"])
     try:
         report = json.loads(result.stdout)
     except json.JSONDecodeError:
