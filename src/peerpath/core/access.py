@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Row,
     Select,
     and_,
     event,
@@ -510,10 +511,9 @@ def member_for_shared_journal(db: Session, viewer: Viewer, member_id: int) -> Us
     return member
 
 
-def members_for_viewer(db: Session, viewer: Viewer) -> Sequence[User]:
-    """The members whose profile this viewer may list, audited as one caseload read."""
-    user = viewer.user
-    query = select(User).where(
+def _visible_members(user: User, *columns: Any) -> Select[Any]:
+    """The members whose profile `user` may list: whole `User` rows, or just `columns`."""
+    query = select(*(columns or (User,))).where(
         User.organization_id == user.organization_id, User.role == Role.MEMBER
     )
     if user.role == Role.PEER_SPECIALIST:
@@ -542,16 +542,33 @@ def members_for_viewer(db: Session, viewer: Viewer) -> Sequence[User]:
         query = query.where(User.id == user.id)
     elif user.role != Role.ADMIN:
         query = query.where(false())
-    members = db.scalars(query.order_by(User.display_name, User.id)).all()
+    return query.order_by(User.display_name, User.id)
+
+
+def _audit_member_list(db: Session, viewer: Viewer, count: int) -> None:
     audit.record(
         db,
         viewer=viewer,
         action="read:list",
         record_type="member_list",
         allowed=True,
-        detail=f"{len(members)} members",
+        detail=f"{count} members",
     )
+
+
+def members_for_viewer(db: Session, viewer: Viewer) -> Sequence[User]:
+    """The members whose profile this viewer may list, audited as one caseload read."""
+    members = db.scalars(_visible_members(viewer.user)).all()
+    _audit_member_list(db, viewer, len(members))
     return members
+
+
+def member_names_for_viewer(db: Session, viewer: Viewer) -> Sequence[Row[tuple[int, str]]]:
+    """The same list as members_for_viewer, as (id, display_name) rows: for pages that only
+    name and link members, without loading whole accounts (a supervisor may see thousands)."""
+    rows = db.execute(_visible_members(viewer.user, User.id, User.display_name)).all()
+    _audit_member_list(db, viewer, len(rows))
+    return rows
 
 
 def assigned_peer_id(db: Session, member: User) -> int | None:

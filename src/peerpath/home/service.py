@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from peerpath.core import access
@@ -260,12 +260,12 @@ def caseload(db: Session, viewer: Viewer) -> list[CaseloadRow]:
 @dataclass(frozen=True)
 class Supervisee:
     peer: User
-    members: Sequence[User]
+    members: Sequence[Row[tuple[int, str]]]  # (id, display_name), in name order
 
 
 def supervision(db: Session, viewer: Viewer) -> list[Supervisee]:
     access.require_role(viewer, Role.SUPERVISOR)
-    visible = access.members_for_viewer(db, viewer)
+    visible = access.member_names_for_viewer(db, viewer)
     peers = db.scalars(
         select(User)
         .join(SupervisionAssignment, SupervisionAssignment.peer_specialist_id == User.id)
@@ -283,10 +283,12 @@ def supervision(db: Session, viewer: Viewer) -> list[Supervisee]:
             )
         ).all()
     )
-    return [
-        Supervisee(peer=p, members=[m for m in visible if assignments.get(m.id) == p.id])
-        for p in peers
-    ]
+    by_peer: dict[int, list[Row[tuple[int, str]]]] = {p.id: [] for p in peers}
+    for member in visible:  # already in name order
+        peer_id = assignments.get(member.id)
+        if peer_id in by_peer:
+            by_peer[peer_id].append(member)
+    return [Supervisee(peer=p, members=by_peer[p.id]) for p in peers]
 
 
 @dataclass(frozen=True)
