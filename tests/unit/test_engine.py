@@ -141,3 +141,43 @@ def test_the_report_process_ends_when_its_web_worker_is_killed(tmp_path: Path) -
     while time.monotonic() < deadline and Path(f"/proc/{child}").exists():
         time.sleep(0.2)
     assert not Path(f"/proc/{child}").exists(), "the report process outlived its worker"
+
+
+def test_ctrl_c_ends_the_report_process_quietly_through_its_web_worker(tmp_path: Path) -> None:
+    """Ctrl+C on `peerpath serve` signals the whole process group. The worker shuts its report
+    process down; the report process must not print a KeyboardInterrupt traceback of its own."""
+    import signal
+    import subprocess
+    import sys
+
+    script = (
+        "import time\n"
+        "from peerpath.db.reports import ReportProcess\n"
+        "from tests.unit.test_engine import _pid\n"
+        f"reports = ReportProcess('sqlite:///{tmp_path / 'r.db'}', 1000)\n"
+        "print(reports.run(_pid), flush=True)\n"
+        "try:\n"
+        "    time.sleep(60)\n"
+        "except KeyboardInterrupt:\n"
+        "    reports.shutdown()\n"
+        "    print('stopped', flush=True)\n"
+    )
+    worker = subprocess.Popen(  # a stand-in for a uvicorn worker, in a group of its own
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=Path.cwd(),
+        start_new_session=True,
+    )
+    assert worker.stdout is not None
+    child = int(worker.stdout.readline())
+    os.killpg(worker.pid, signal.SIGINT)  # what the terminal does on Ctrl+C
+    out, err = worker.communicate(timeout=30)
+    assert "stopped" in out
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert worker.returncode == 0
+    assert (
+        not Path(f"/proc/{child}").exists()
+        or "zombie" in Path(f"/proc/{child}/status").read_text().lower()
+    )

@@ -18,6 +18,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -115,11 +116,14 @@ def read_only_engine(url: str, busy_timeout_ms: int, **pool: Any) -> Engine:
 
 
 def _start(url: str, busy_timeout_ms: int) -> None:
-    """In the report process: lower its priority, tie its life to the web worker's, and open
-    a read-only engine."""
+    """In the report process: lower its priority, leave Ctrl+C to the web worker, tie its
+    life to the web worker's, and open a read-only engine."""
     global _sessions
     with contextlib.suppress(OSError):
         os.nice(NICENESS)
+    # Ctrl+C reaches the whole process group: the web worker shuts this process down in
+    # order (Database.stop_reports), so it must not die mid-wait with a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
     engine = read_only_engine(url, busy_timeout_ms, pool_size=1, max_overflow=0)
     _sessions = sessionmaker(bind=engine, expire_on_commit=False)
