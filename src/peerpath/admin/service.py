@@ -237,6 +237,11 @@ def account_seen(db: Session, user: User) -> str:
 
 def update_user(db: Session, viewer: Viewer, user_id: int, data: UserUpdate) -> User:
     user = access.user_in_own_org(db, viewer, user_id, action="write:account")
+    # Saves of one account take turns (a row lock on PostgreSQL; SQLite writers already do),
+    # and the fingerprint is checked against the account as the previous save left it: two
+    # admins saving the same form at the same instant get one save and one conflict.
+    db.execute(select(User.id).where(User.id == user.id).with_for_update())
+    db.refresh(user)
     changes = data.model_dump(exclude_unset=True, exclude={"seen"})
     if data.seen is not None and not secrets.compare_digest(
         data.seen.encode(), account_seen(db, user).encode()

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import re
+import threading
+from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from peerpath.accounts.schemas import UserUpdate
+from peerpath.admin.service import account_seen, update_user
+from peerpath.core.audit import Viewer
+from peerpath.core.crypto import load_keyring
+from peerpath.core.errors import EditConflict
+from peerpath.db import migrate
 from peerpath.db.models import CaseloadAssignment, User
-from peerpath.demo import DEMO_PASSWORD
-from tests.conftest import Browser
+from peerpath.demo import DEMO_PASSWORD, load_demo
+from peerpath.settings import Settings
+from tests.conftest import Browser, drop_postgres_schema, fresh_engine, worker_suffix
 
 PASSPHRASE = "lanterns by the harbor wall"
 
@@ -262,3 +272,64 @@ def test_the_account_api_answers_409_when_the_account_changed_since_it_was_read(
         client.api("PATCH", f"/api/v1/admin/users/{member.id}", json={"email": None}).status_code
         == 200
     )
+
+
+@pytest.mark.postgres
+def test_two_saves_of_one_account_at_the_same_instant_give_one_save_and_one_conflict(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """Both saves carry the same fingerprint. Without turns, each would check it against the
+    account before the other committed, and the later save would silently win."""
+    engine = fresh_engine("postgres", tmp_path, "seen_race")
+    sessions: list[Session] = []
+    try:
+        migrate.upgrade(engine)
+        with Session(engine) as setup:
+            load_demo(setup, keyring=load_keyring(settings))
+            setup.commit()
+
+        def opened() -> tuple[Session, Viewer, User]:
+            session = Session(engine)
+            sessions.append(session)
+            by_name = {
+                u.username: u
+                for u in session.scalars(
+                    select(User).where(User.username.in_(["harbor.admin", "harbor.member6"]))
+                )
+            }
+            return session, Viewer(by_name["harbor.admin"]), by_name["harbor.member6"]
+
+        first, first_admin, member = opened()
+        seen = account_seen(first, member)
+        update_user(first, first_admin, member.id, UserUpdate(display_name="Tess M.", seen=seen))
+        outcome: list[str] = []
+
+        def second_save() -> None:  # the other admin, a moment later, from the same form
+            second, second_admin, _ = opened()
+            try:
+                update_user(
+                    second,
+                    second_admin,
+                    member.id,
+                    UserUpdate(display_name="Tess Murphy-Lane", seen=seen),
+                )
+                second.commit()
+                outcome.append("saved")
+            except EditConflict:
+                second.rollback()
+                outcome.append("conflict")
+
+        waiting = threading.Thread(target=second_save)
+        waiting.start()
+        waiting.join(1.0)
+        assert waiting.is_alive(), "the second save should wait for the first to finish"
+        first.commit()
+        waiting.join(15)
+        assert outcome == ["conflict"]
+        with Session(engine) as check:
+            assert check.get(User, member.id).display_name == "Tess M."  # type: ignore[union-attr]
+    finally:
+        for session in sessions:
+            session.close()
+        engine.dispose()
+        drop_postgres_schema(f"pp_seen_race_{worker_suffix()}")
