@@ -876,8 +876,9 @@ def main() -> int:
             continue
         runs = asyncio.run(measure_engine(name, url, args))
         workers = args.workers[name]
+        kind = "soak, " if args.soak else ""
         lines = [
-            f"### {name}, {workers} worker{'s' if workers > 1 else ''}",
+            f"### {kind}{name}, {workers} worker{'s' if workers > 1 else ''}",
             "",
             "Command:",
             "",
