@@ -151,7 +151,10 @@ def test_ctrl_c_ends_the_report_process_quietly_through_its_web_worker(tmp_path:
     import sys
 
     script = (
-        "import time\n"
+        "import signal, time\n"
+        # as uvicorn does: a Python started with SIGINT ignored (an xdist worker's child)
+        # would otherwise keep ignoring it
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "from peerpath.db.reports import ReportProcess\n"
         "from tests.unit.test_engine import _pid\n"
         f"reports = ReportProcess('sqlite:///{tmp_path / 'r.db'}', 1000)\n"
