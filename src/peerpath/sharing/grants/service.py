@@ -192,25 +192,6 @@ def staff_choices(db: Session, member: User) -> list[User]:
     )
 
 
-def linked_supporters(db: Session, member: User) -> list[tuple[User, str]]:
-    """The supporters this member linked, with the relationship the member gave."""
-    rows = db.execute(
-        select(User, SupporterLink.relationship_label)
-        .join(
-            SupporterLink,
-            (SupporterLink.supporter_id == User.id)
-            & (SupporterLink.organization_id == User.organization_id),
-        )
-        .where(
-            SupporterLink.organization_id == member.organization_id,
-            SupporterLink.member_id == member.id,
-            User.role == Role.SUPPORTER,
-        )
-        .order_by(User.display_name, User.id)
-    ).all()
-    return [(user, label or "") for user, label in rows]
-
-
 def current_peer(db: Session, member: User) -> User | None:
     peer_id = access.assigned_peer_id(db, member)
     return db.get(User, peer_id) if peer_id is not None else None
@@ -772,7 +753,7 @@ def overview(db: Session, viewer: Viewer, member_id: int) -> SharingOverview:
         peer=peer,
         supervisor=supervisor,
         staff=staff_choices(db, member),
-        supporters=linked_supporters(db, member),
+        supporters=part2.linked_supporters(db, member),
         default_peer=join_words([SECTION_WORDS[Section(s)] for s in defaults.my_peer_specialist]),
         default_supervisor=join_words([SECTION_WORDS[Section(s)] for s in defaults.my_supervisor]),
         today=today,

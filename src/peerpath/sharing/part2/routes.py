@@ -114,7 +114,7 @@ def _consent_form(
             "errors": errors or {},
             "error": error,
             "supporters": [
-                (str(s.id), s.display_name) for s in service.linked_supporters(db, member)
+                (str(s.id), s.display_name) for s, _ in service.linked_supporters(db, member)
             ],
             "right_to_revoke": service.RIGHT_TO_REVOKE,
             "notice": service.NOTICE,

@@ -249,10 +249,11 @@ def _parse_day(value: str) -> date | None:
         return None
 
 
-def linked_supporters(db: Session, member: User) -> Sequence[User]:
-    """The supporter accounts this member linked (a consent may name one as recipient)."""
-    return db.scalars(
-        select(User)
+def linked_supporters(db: Session, member: User) -> list[tuple[User, str]]:
+    """The supporters this member linked, with the relationship the member gave (a consent
+    may name one as recipient; the sharing page offers them as recipients of grants)."""
+    rows = db.execute(
+        select(User, SupporterLink.relationship_label)
         .join(
             SupporterLink,
             (SupporterLink.supporter_id == User.id)
@@ -265,6 +266,7 @@ def linked_supporters(db: Session, member: User) -> Sequence[User]:
         )
         .order_by(User.display_name, User.id)
     ).all()
+    return [(user, label or "") for user, label in rows]
 
 
 def part2_programme_names(db: Session, member: User) -> list[str]:
@@ -340,7 +342,7 @@ def validate_consent(db: Session, member: User, data: ConsentInput) -> dict[str,
     raw_recipient = data.recipient_user_id.strip()
     if raw_recipient:
         chosen = int(raw_recipient) if raw_recipient.isdigit() and len(raw_recipient) < 10 else 0
-        recipient = next((s for s in linked_supporters(db, member) if s.id == chosen), None)
+        recipient = next((s for s, _ in linked_supporters(db, member) if s.id == chosen), None)
         if recipient is None:
             errors["recipient_user_id"] = (
                 "Supporter: please choose one of your supporters from the list, or none."
