@@ -158,8 +158,8 @@ def test_ctrl_c_ends_the_report_process_quietly_through_its_web_worker(tmp_path:
         "from peerpath.db.reports import ReportProcess\n"
         "from tests.unit.test_engine import _pid\n"
         f"reports = ReportProcess('sqlite:///{tmp_path / 'r.db'}', 1000)\n"
-        "print(reports.run(_pid), flush=True)\n"
-        "try:\n"
+        "try:\n"  # from before the line the test waits for: no gap for the signal to land in
+        "    print(reports.run(_pid), flush=True)\n"
         "    time.sleep(60)\n"
         "except KeyboardInterrupt:\n"
         "    reports.shutdown()\n"
